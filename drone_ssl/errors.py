@@ -1,0 +1,28 @@
+"""Typed exceptions raised by library code; scripts turn them into one-line errors."""
+
+from __future__ import annotations
+
+
+class DroneSSLError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+
+class ConfigError(DroneSSLError):
+    """A configuration key is unknown or holds a bad value."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        self.key = key
+        self.problem = problem
+        super().__init__(f"config key '{key}': {problem}")
+
+
+class SimError(DroneSSLError):
+    """The simulator cannot do what was asked (e.g. obstacles that cannot fit)."""
+
+
+class DroneError(DroneSSLError):
+    """A drone (real or simulated) failed or was used out of order."""
+
+
+class LinkLostError(DroneError):
+    """The link to the drone was lost; the drone has been told to land."""

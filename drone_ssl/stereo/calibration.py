@@ -1,0 +1,93 @@
+"""Stereo calibration in OpenCV's YAML form (K1, D1, K2, D2, R, T, image size) and rectification maps."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from drone_ssl.errors import DroneSSLError
+
+
+class CalibrationError(DroneSSLError):
+    """A calibration file is missing, malformed or does not fit the images."""
+
+
+@dataclass(frozen=True)
+class StereoCalibration:
+    """Intrinsics and extrinsics of a stereo pair; T in metres, left camera to right camera."""
+
+    image_size: tuple[int, int]  # (width, height) in pixels
+    K1: np.ndarray
+    D1: np.ndarray
+    K2: np.ndarray
+    D2: np.ndarray
+    R: np.ndarray
+    T: np.ndarray
+
+    @classmethod
+    def ideal(cls, width: int, height: int, hfov_deg: float, baseline_m: float) -> StereoCalibration:
+        """A perfect rectified pinhole pair (square pixels, centred principal point, no distortion)."""
+        f = (width / 2) / math.tan(math.radians(hfov_deg) / 2)
+        K = np.array([[f, 0.0, (width - 1) / 2], [0.0, f, (height - 1) / 2], [0.0, 0.0, 1.0]])
+        zeros = np.zeros((1, 5))
+        return cls((width, height), K, zeros, K.copy(), zeros.copy(), np.eye(3), np.array([[-baseline_m], [0.0], [0.0]]))
+
+    @property
+    def focal_px(self) -> float:
+        return float(self.K1[0, 0])
+
+    @property
+    def baseline_m(self) -> float:
+        return float(np.linalg.norm(self.T))
+
+    def save(self, path: str | Path) -> None:
+        """Write the calibration as an OpenCV FileStorage YAML file."""
+        fs = cv2.FileStorage(str(path), cv2.FILE_STORAGE_WRITE)
+        try:
+            fs.write("image_width", int(self.image_size[0]))
+            fs.write("image_height", int(self.image_size[1]))
+            for name in ("K1", "D1", "K2", "D2", "R", "T"):
+                fs.write(name, np.asarray(getattr(self, name), dtype=np.float64))
+        finally:
+            fs.release()
+
+    @classmethod
+    def load(cls, path: str | Path) -> StereoCalibration:
+        """Read an OpenCV FileStorage YAML calibration; raises CalibrationError naming what is wrong."""
+        p = Path(path)
+        if not p.is_file():
+            raise CalibrationError(f"calibration file {p} does not exist; run scripts/calibrate_stereo.py first")
+        try:
+            fs = cv2.FileStorage(str(p), cv2.FILE_STORAGE_READ)
+        except cv2.error as exc:
+            raise CalibrationError(f"calibration file {p} is not OpenCV YAML: {exc.msg}") from exc
+        try:
+            if not fs.isOpened():
+                raise CalibrationError(f"calibration file {p} cannot be opened as OpenCV YAML")
+            width, height = (int(fs.getNode(k).real()) for k in ("image_width", "image_height"))
+            mats = {}
+            for name, shape in (("K1", (3, 3)), ("D1", None), ("K2", (3, 3)), ("D2", None), ("R", (3, 3)), ("T", None)):
+                m = fs.getNode(name).mat()
+                if m is None or (shape is not None and m.shape != shape) or not np.all(np.isfinite(m)):
+                    raise CalibrationError(f"calibration file {p}: {name} is missing or malformed")
+                mats[name] = m.astype(np.float64)
+        finally:
+            fs.release()
+        if width <= 0 or height <= 0:
+            raise CalibrationError(f"calibration file {p}: image_width / image_height missing or not positive")
+        if mats["T"].size != 3:
+            raise CalibrationError(f"calibration file {p}: T must have 3 elements")
+        mats["T"] = mats["T"].reshape(3, 1)
+        return cls((width, height), **mats)
+
+    def rectification_maps(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(left map x, left map y, right map x, right map y, Q) for cv2.remap and reprojection."""
+        size = tuple(int(v) for v in self.image_size)
+        R1, R2, P1, P2, Q, _, _ = cv2.stereoRectify(self.K1, self.D1, self.K2, self.D2, size, self.R, self.T, alpha=0)
+        m1x, m1y = cv2.initUndistortRectifyMap(self.K1, self.D1, R1, P1, size, cv2.CV_32FC1)
+        m2x, m2y = cv2.initUndistortRectifyMap(self.K2, self.D2, R2, P2, size, cv2.CV_32FC1)
+        return m1x, m1y, m2x, m2y, Q

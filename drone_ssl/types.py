@@ -1,0 +1,89 @@
+"""Value types shared by every part of the stack: drone state, observations and commands."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+Vec3 = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class DroneState:
+    """What the drone knows about itself at one instant.
+
+    `position` is in the world frame (metres; x, y on the floor, z up) and is
+    None on a real drone that has no external positioning. Attitude is
+    (roll, pitch, yaw) in radians, roll + = right side down, pitch + = nose up,
+    yaw + = clockwise seen from above (AR.Drone convention: psi grows clockwise).
+    """
+
+    position: Vec3 | None
+    velocity: Vec3  # m/s, world frame for the simulator, body frame (fwd, right, up) when only navdata is known
+    attitude: Vec3  # roll, pitch, yaw in rad
+    altitude: float  # metres above the floor
+    battery: float  # percent, 0..100
+    flying: bool
+    link_ok: bool = True
+
+    @property
+    def yaw(self) -> float:
+        return self.attitude[2]
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One stereo frame: the time it was taken, both rectified images and the drone state.
+
+    `right` is None when the stereo cue is unavailable (camera lost or cut on purpose).
+    Images are 2-D uint8 grayscale arrays of the rig's size.
+    """
+
+    t: float
+    left: np.ndarray
+    right: np.ndarray | None
+    state: DroneState
+
+    @property
+    def has_stereo(self) -> bool:
+        return self.right is not None
+
+
+@dataclass(frozen=True)
+class Command:
+    """A normalised flight command with AR.Drone 2.0 PCMD semantics.
+
+    roll + = move right, pitch - = move forward, gaz + = climb, yaw + = turn clockwise;
+    each a fraction of the drone's configured maximum, in [-1, 1]. All zero = hover.
+    """
+
+    roll: float = 0.0
+    pitch: float = 0.0
+    gaz: float = 0.0
+    yaw: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("roll", "pitch", "gaz", "yaw"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"Command.{name} must be a finite number, got {value!r}")
+            if not -1.0 <= value <= 1.0:
+                raise ValueError(f"Command.{name} must be in [-1, 1], got {value!r}; use Command.clipped()")
+
+    @classmethod
+    def clipped(cls, roll: float = 0.0, pitch: float = 0.0, gaz: float = 0.0, yaw: float = 0.0) -> Command:
+        """Build a command from any finite values, saturating each to [-1, 1]."""
+        return cls(*(float(min(1.0, max(-1.0, v))) for v in (roll, pitch, gaz, yaw)))
+
+    @classmethod
+    def hover(cls) -> Command:
+        return cls()
+
+    @property
+    def is_hover(self) -> bool:
+        return self.roll == 0.0 and self.pitch == 0.0 and self.gaz == 0.0 and self.yaw == 0.0
+
+    def as_array(self) -> np.ndarray:
+        return np.array([self.roll, self.pitch, self.gaz, self.yaw], dtype=np.float32)
