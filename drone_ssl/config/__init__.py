@@ -16,7 +16,16 @@ from drone_ssl.config.schema import (
     SimConfig,
 )
 
-__all__ = ["CameraConfig", "Config", "DroneModelConfig", "SimConfig", "default_yaml", "dump_config", "load_config", "to_dict"]
+__all__ = [
+    "CameraConfig",
+    "Config",
+    "DroneModelConfig",
+    "SimConfig",
+    "default_yaml",
+    "dump_config",
+    "load_config",
+    "to_dict",
+]
 
 
 def default_yaml() -> dict:

@@ -143,11 +143,11 @@ def _check(value: Any, key: str, meta: typing.Mapping[str, Any]) -> None:
     if choices is not None and value not in choices:
         raise ConfigError(key, f"{value!r} is not allowed; allowed values: {', '.join(map(str, choices))}")
     lo, hi = meta.get("lo"), meta.get("hi")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if lo is not None and value < lo or hi is not None and value > hi:
-            lo_s = "-inf" if lo is None else lo
-            hi_s = "inf" if hi is None else hi
-            raise ConfigError(key, f"{value!r} is out of range; allowed: {lo_s} .. {hi_s}")
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if is_number and (lo is not None and value < lo or hi is not None and value > hi):
+        lo_s = "-inf" if lo is None else lo
+        hi_s = "inf" if hi is None else hi
+        raise ConfigError(key, f"{value!r} is out of range; allowed: {lo_s} .. {hi_s}")
 
 
 def to_dict(obj: Any) -> Any:

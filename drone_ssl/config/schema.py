@@ -85,11 +85,12 @@ class SimConfig:
         ratio = self.physics_hz / self.camera_hz
         if abs(ratio - round(ratio)) > 1e-6:
             raise ConfigError(
-                "sim.camera_hz", f"physics_hz ({self.physics_hz:g}) must be a whole multiple of camera_hz ({self.camera_hz:g})"
+                "sim.camera_hz",
+                f"sim.physics_hz ({self.physics_hz:g}) must be a whole multiple of it ({self.camera_hz:g})",
             )
         half = self.room.size_m / 2
         if max(abs(self.start.x_m), abs(self.start.y_m)) > half - 0.5:
-            raise ConfigError("sim.start", f"the start must lie at least 0.5 m inside the walls (|x|, |y| <= {half - 0.5:g})")
+            raise ConfigError("sim.start", f"must lie 0.5 m inside the walls (|x|, |y| <= {half - 0.5:g})")
 
     @property
     def steps_per_frame(self) -> int:

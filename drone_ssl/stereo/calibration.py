@@ -34,7 +34,9 @@ class StereoCalibration:
         f = (width / 2) / math.tan(math.radians(hfov_deg) / 2)
         K = np.array([[f, 0.0, (width - 1) / 2], [0.0, f, (height - 1) / 2], [0.0, 0.0, 1.0]])
         zeros = np.zeros((1, 5))
-        return cls((width, height), K, zeros, K.copy(), zeros.copy(), np.eye(3), np.array([[-baseline_m], [0.0], [0.0]]))
+        return cls(
+            (width, height), K, zeros, K.copy(), zeros.copy(), np.eye(3), np.array([[-baseline_m], [0.0], [0.0]])
+        )
 
     @property
     def focal_px(self) -> float:
