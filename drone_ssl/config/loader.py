@@ -78,7 +78,7 @@ def parse_override(text: str) -> dict[str, Any]:
 def build(cls: type[T], data: Any, prefix: str = "") -> T:
     """Instantiate dataclass `cls` from a mapping, rejecting unknown keys and bad values."""
     if not isinstance(data, dict):
-        raise ConfigError(prefix or "<root>", f"expected a mapping, got {type(data).__name__}")
+        raise ConfigError(prefix.rstrip(".") or "<root>", f"expected a mapping, got {type(data).__name__}")
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     unknown = sorted(set(data) - set(fields))

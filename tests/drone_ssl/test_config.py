@@ -1,0 +1,88 @@
+"""Configuration: shipped defaults, user files, overrides and errors that name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drone_ssl.config import Config, default_yaml, dump_config, load_config, to_dict
+from drone_ssl.errors import ConfigError
+
+
+def test_shipped_yaml_mirrors_the_dataclass_defaults() -> None:
+    assert default_yaml() == to_dict(Config())
+
+
+def test_defaults_load() -> None:
+    config = load_config()
+    assert config.sim.obstacles.count == 4
+    assert config.camera.width == 128 and config.camera.height == 96
+    assert config.sim.steps_per_frame == 24
+
+
+def test_user_file_then_overrides_take_precedence(tmp_path: Path) -> None:
+    user = tmp_path / "room.yaml"
+    user.write_text("sim:\n  obstacles:\n    count: 7\n  room:\n    height_m: 2.5\n")
+    config = load_config(user, ["sim.obstacles.count=5", "camera.width=320", "sim.textures.mode=plain"])
+    assert config.sim.obstacles.count == 5
+    assert config.sim.room.height_m == 2.5
+    assert config.camera.width == 320
+    assert config.sim.textures.mode == "plain"
+
+
+def test_dump_round_trips(tmp_path: Path) -> None:
+    config = load_config(overrides=["sim.seed=3"])
+    path = tmp_path / "used.yaml"
+    path.write_text(dump_config(config))
+    assert load_config(path) == config
+
+
+@pytest.mark.parametrize(
+    ("override", "key", "hint"),
+    [
+        ("sim.obstacle.count=5", "sim.obstacle", "allowed here"),
+        ("sim.obstacles.count=many", "sim.obstacles.count", "integer"),
+        ("sim.obstacles.count=-1", "sim.obstacles.count", "out of range"),
+        ("sim.renderer=vulkan", "sim.renderer", "tiny, egl, gui"),
+        ("sim.obstacles.kinds=[pole, tree]", "sim.obstacles.kinds[1]", "pole, box, panel"),
+        ("sim.textures.randomise=maybe", "sim.textures.randomise", "true or false"),
+        ("camera.hfov_deg=.nan", "camera.hfov_deg", "finite"),
+        ("sim.camera_hz=7", "sim.camera_hz", "whole multiple"),
+        ("camera.far_m=0.5", "camera.far_m", "out of range"),
+        ("sim.start.x_m=2.4", "sim.start", "inside the walls"),
+        ("sim.room=3", "sim.room", "mapping"),
+        ("nonsense", "nonsense", "section.key=value"),
+    ],
+)
+def test_bad_values_name_the_key_and_what_is_allowed(override: str, key: str, hint: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(overrides=[override])
+    assert info.value.key == key
+    assert hint in str(info.value)
+
+
+def test_unreadable_and_malformed_files_are_config_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sim: [unclosed\n")
+    with pytest.raises(ConfigError, match="not valid YAML at line"):
+        load_config(bad)
+    listy = tmp_path / "list.yaml"
+    listy.write_text("- a\n- b\n")
+    with pytest.raises(ConfigError, match="mapping"):
+        load_config(listy)
+
+
+def test_yaml_tags_that_would_run_code_are_refused(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.yaml"
+    evil.write_text("sim: !!python/object/apply:os.system ['true']\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(evil)
+
+
+def test_cross_field_checks_name_the_key() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(overrides=["camera.near_m=1.0", "camera.far_m=1.0"])
+    assert info.value.key == "camera.far_m" and "greater than camera.near_m" in str(info.value)
