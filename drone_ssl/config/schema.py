@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drone_ssl.config.loader import section, spec
+from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.errors import ConfigError
 
 OBSTACLE_KINDS = ("pole", "box", "panel")
@@ -143,3 +144,4 @@ class Config:
     sim: SimConfig = section(SimConfig)
     drone: DroneModelConfig = section(DroneModelConfig)
     camera: CameraConfig = section(CameraConfig)
+    perception: PerceptionConfig = section(PerceptionConfig)

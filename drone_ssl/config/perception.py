@@ -1,0 +1,86 @@
+"""Typed configuration of perception: stereo labels, the monocular CNN and the texton + kNN estimator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drone_ssl.config.loader import section, spec
+from drone_ssl.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class StereoConfig:
+    method: str = spec("sgbm", choices=("sgbm", "bm"))
+    max_disparity: int = spec(32, lo=16, hi=512)  # pixels at the camera's resolution; rounded up to a multiple of 16
+    block_size: int = spec(5, lo=3, hi=21)  # odd matching window side
+    uniqueness_ratio: int = spec(10, lo=0, hi=100)  # percent margin of the best match over the second best
+    lr_max_diff: int = spec(1, lo=0, hi=16)  # left-right consistency tolerance in pixels
+    texture_threshold: float = spec(3.0, lo=0.0, hi=255.0)  # mean |dI/dx| in the window below which a pixel is void
+    speckle_window: int = spec(20, lo=0, hi=1000)  # connected regions smaller than this (pixels) are void; 0 = off
+    roi_width: float = spec(0.5, lo=0.1, hi=1.0)  # central region (share of the image) that "ahead" means
+    roi_height: float = spec(0.6, lo=0.1, hi=1.0)
+    bin_px: float = spec(0.25, lo=0.0625, hi=4.0)  # disparity histogram bin of the nearest-obstacle rule
+    nearest_fraction: float = spec(0.05, lo=0.001, hi=0.5)  # share of valid pixels the nearest bin must reach
+    min_valid_fraction: float = spec(0.15, lo=0.0, hi=1.0)  # fewer valid pixels in the region: no label
+    unavailable_after: int = spec(10, lo=1, hi=1000)  # consecutive frames without a label: stereo unavailable
+    profile_columns: int = spec(16, lo=3, hi=256)  # column bands of the nearest-distance profile
+
+    def __post_init__(self) -> None:
+        if self.block_size % 2 == 0:
+            raise ConfigError("perception.stereo.block_size", f"must be odd, got {self.block_size}")
+
+
+@dataclass(frozen=True)
+class AugmentConfig:
+    brightness: float = spec(0.15, lo=0.0, hi=1.0)  # max additive shift, share of full scale
+    contrast: float = spec(0.25, lo=0.0, hi=0.9)  # max relative gain change
+    noise_std: float = spec(3.0, lo=0.0, hi=50.0)  # grey levels of Gaussian noise
+    flip: bool = spec(True)  # horizontal flip, depth target flipped with it
+
+
+@dataclass(frozen=True)
+class CnnConfig:
+    channels: list[int] = spec([8, 16, 24, 32], lo=1, hi=256)  # one stride-2 stage each
+    learning_rate: float = spec(2e-3, lo=1e-6, hi=1.0)
+    weight_decay: float = spec(1e-4, lo=0.0, hi=1.0)
+    batch_size: int = spec(64, lo=1, hi=4096)
+    depth_weight: float = spec(0.5, lo=0.0, hi=100.0)  # weight of the coarse depth loss beside the distance loss
+    depth_min_valid: float = spec(0.25, lo=0.0, hi=1.0)  # share of valid stereo pixels a depth cell needs to count
+    threads: int = spec(1, lo=1, hi=64)  # onnxruntime intra-op threads for inference
+    min_contrast: float = spec(2.0, lo=0.0, hi=64.0)  # image std (grey levels) below which there is no reading
+    augment: AugmentConfig = section(AugmentConfig)
+
+    def __post_init__(self) -> None:
+        if not self.channels or len(self.channels) > 6:
+            raise ConfigError("perception.cnn.channels", "needs 1 to 6 stages, e.g. [8, 16, 24, 32]")
+
+
+@dataclass(frozen=True)
+class TextonConfig:
+    intensity_textons: int = spec(10, lo=1, hi=64)
+    gradient_textons: int = spec(10, lo=0, hi=64)
+    patch_px: int = spec(5, lo=3, hi=15)  # side of a texton patch
+    grid: int = spec(22, lo=4, hi=64)  # patches sampled on a grid x grid lattice per image
+    dictionary_patches: int = spec(20000, lo=100, hi=1000000)  # patches k-means learns each dictionary from
+    k: int = spec(5, lo=1, hi=50)  # neighbours of the kNN regression
+    buffer_size: int = spec(4500, lo=10, hi=1000000)  # ring buffer of (features, distance) samples
+    retrain_every: int = spec(50, lo=1, hi=100000)  # new samples between two refits of the kNN
+    seed: int = spec(0, lo=0)
+
+
+@dataclass(frozen=True)
+class PerceptionConfig:
+    avoid_distance_m: float = spec(1.2, lo=0.2, hi=10.0)  # "obstacle ahead" decision threshold (ROC AUC, arbiter)
+    min_distance_m: float = spec(0.1, lo=0.01, hi=5.0)  # labels and predictions are clipped to this range
+    max_distance_m: float = spec(8.0, lo=1.0, hi=100.0)
+    stereo: StereoConfig = section(StereoConfig)
+    cnn: CnnConfig = section(CnnConfig)
+    textons: TextonConfig = section(TextonConfig)
+
+    def __post_init__(self) -> None:
+        if not self.min_distance_m < self.avoid_distance_m < self.max_distance_m:
+            raise ConfigError(
+                "perception.avoid_distance_m",
+                f"must lie between min_distance_m ({self.min_distance_m:g}) and max_distance_m "
+                f"({self.max_distance_m:g})",
+            )

@@ -1,0 +1,98 @@
+"""Turn (left images, stereo labels, stereo depth) into CNN training tensors, with label-preserving augmentation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch.nn import functional
+
+from drone_ssl.config.perception import AugmentConfig
+from drone_ssl.stereo.image_input import ImageInputError
+
+
+@dataclass
+class Batch:
+    images: torch.Tensor  # (B, 1, H, W) float32 grey levels
+    log_distance: torch.Tensor  # (B,) NaN-free; only meaningful where has_distance
+    has_distance: torch.Tensor  # (B,) bool
+    log_depth: torch.Tensor  # (B, h, w) coarse cell targets
+    depth_weight: torch.Tensor  # (B, h, w) 1 where the cell has enough valid stereo pixels, else 0
+
+
+def make_batch(
+    images: np.ndarray,
+    distances_m: np.ndarray,
+    depth_m: np.ndarray | None,
+    grid: tuple[int, int],
+    limits: tuple[float, float],
+    min_valid: float,
+    mask: np.ndarray | None = None,
+) -> Batch:
+    """Check and convert one batch. NaN distances are unlabelled frames; depth NaN (or mask False) is unknown,
+    inf depth (zero disparity) is "far" and counts as the maximum distance."""
+    images = np.asarray(images)
+    if images.dtype != np.uint8 or images.ndim != 3:
+        raise ImageInputError(f"training images must be (B, H, W) uint8, got {images.dtype} {images.shape}")
+    b, h, w = images.shape
+    distances = np.asarray(distances_m, dtype=np.float64).reshape(-1)
+    if distances.shape != (b,):
+        raise ImageInputError(f"expected {b} distances (NaN for no label), got {distances.shape}")
+    lo, hi = limits
+    has = np.isfinite(distances) & (distances > 0)
+    log_distance = np.log(np.clip(np.where(has, distances, 1.0), lo, hi))
+    rows, cols = grid
+    if depth_m is None:
+        target = torch.zeros(b, rows, cols)
+        weight = torch.zeros(b, rows, cols)
+    else:
+        depth = np.asarray(depth_m, dtype=np.float32)
+        if depth.shape != images.shape:
+            raise ImageInputError(f"stereo depth must be {images.shape} like the images, got {depth.shape}")
+        known = ~np.isnan(depth) if mask is None else (np.asarray(mask, dtype=bool) & ~np.isnan(depth))
+        target, weight = _coarse_log_depth(depth, known, (h // rows, w // cols), limits, min_valid)
+    return Batch(
+        images=torch.from_numpy(images).float().unsqueeze(1),
+        log_distance=torch.from_numpy(log_distance).float(),
+        has_distance=torch.from_numpy(has),
+        log_depth=target,
+        depth_weight=weight,
+    )
+
+
+def _coarse_log_depth(
+    depth: np.ndarray, known: np.ndarray, cell: tuple[int, int], limits: tuple[float, float], min_valid: float
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean log depth of the known pixels in each cell; cells with too few known pixels get weight 0."""
+    lo, hi = limits
+    log_depth = np.log(np.clip(np.where(known, depth, 1.0), lo, hi)).astype(np.float32)
+    known_t = torch.from_numpy(known.astype(np.float32)).unsqueeze(1)
+    log_t = torch.from_numpy(log_depth).unsqueeze(1) * known_t
+    share = functional.avg_pool2d(known_t, cell)[:, 0]
+    mean = functional.avg_pool2d(log_t, cell)[:, 0] / share.clamp_min(1e-6)
+    weight = (share >= max(min_valid, 1e-6)).float()
+    return mean * weight, weight
+
+
+def augment(batch: Batch, config: AugmentConfig, generator: torch.Generator) -> Batch:
+    """Photometric changes and horizontal flips: none of them changes the distance ahead (the region is
+    centred), and a flip mirrors the depth target with the image."""
+    images = batch.images
+    b = images.shape[0]
+
+    def uniform(scale: float) -> torch.Tensor:
+        return (torch.rand(b, 1, 1, 1, generator=generator) * 2 - 1) * scale
+
+    mean = images.mean(dim=(2, 3), keepdim=True)
+    images = (images - mean) * (1 + uniform(config.contrast)) + mean + uniform(config.brightness) * 255
+    if config.noise_std > 0:
+        images = images + torch.randn(images.shape, generator=generator) * config.noise_std
+    images = images.clamp(0, 255)
+    log_depth, weight = batch.log_depth, batch.depth_weight
+    if config.flip:
+        flip = torch.rand(b, generator=generator) < 0.5
+        images = torch.where(flip[:, None, None, None], images.flip(-1), images)
+        log_depth = torch.where(flip[:, None, None], log_depth.flip(-1), log_depth)
+        weight = torch.where(flip[:, None, None], weight.flip(-1), weight)
+    return Batch(images, batch.log_distance, batch.has_distance, log_depth, weight)

@@ -1,0 +1,104 @@
+"""`CnnEstimator`: MonoDepthNet inference on onnxruntime, with non-blocking hot swap of new weights."""
+
+from __future__ import annotations
+
+import math
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+
+from drone_ssl.config.perception import PerceptionConfig
+from drone_ssl.mono.checkpoint import CnnMetadata, load_checkpoint
+from drone_ssl.mono.onnx_export import INPUT_NAME, export_onnx, open_session
+from drone_ssl.mono.reading import MonoReading
+from drone_ssl.stereo.image_input import ImageInputError, as_gray_u8, is_featureless
+from drone_ssl.stereo.labels import central_region
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    session: ort.InferenceSession
+    metadata: CnnMetadata
+    version: int
+
+
+class CnnEstimator:
+    """Implements `MonoEstimator` with an ONNX model.
+
+    `swap()` builds the new session on a worker thread and then replaces one reference, so `predict()` never
+    waits for a swap and always runs one consistent model (the old one until the new one is ready).
+    """
+
+    def __init__(self, onnx_bytes: bytes, metadata: CnnMetadata, perception: PerceptionConfig) -> None:
+        self.perception = perception
+        metadata.check_compatible(metadata.input_width, metadata.input_height, perception)
+        self._active = _Loaded(open_session(onnx_bytes, perception.cnn.threads), metadata, 0)
+        self._swap_lock = threading.Lock()  # orders concurrent swaps; predict() never takes it
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cnn-swap")
+
+    @classmethod
+    def from_checkpoint(cls, path: str | Path, perception: PerceptionConfig, width: int, height: int) -> CnnEstimator:
+        """Load, check against the camera size and label definition, export and open; raises CheckpointError."""
+        model, metadata = load_checkpoint(path)
+        metadata.check_compatible(width, height, perception)
+        return cls(export_onnx(model), metadata, perception)
+
+    @property
+    def version(self) -> int:
+        """Number of swaps applied so far (0 for the initial model)."""
+        return self._active.version
+
+    @property
+    def metadata(self) -> CnnMetadata:
+        return self._active.metadata
+
+    def swap(self, onnx_bytes: bytes, metadata: CnnMetadata | None = None) -> Future:
+        """Start loading new weights in the background; the returned future completes once they are in use
+        (or carries the CheckpointError, leaving the current model in place)."""
+        return self._pool.submit(self._load, onnx_bytes, metadata)
+
+    def _load(self, onnx_bytes: bytes, metadata: CnnMetadata | None) -> None:
+        metadata = metadata or self._active.metadata
+        metadata.check_compatible(
+            self._active.metadata.input_width, self._active.metadata.input_height, self.perception
+        )
+        session = open_session(onnx_bytes, self.perception.cnn.threads)
+        with self._swap_lock:
+            self._active = _Loaded(session, metadata, self._active.version + 1)
+
+    def infer(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Raw outputs (log distance, log scale, log depth) for a (B, H, W) uint8 batch."""
+        active = self._active
+        size = (active.metadata.input_height, active.metadata.input_width)
+        if not isinstance(images, np.ndarray) or images.dtype != np.uint8 or images.shape[1:] != size:
+            raise ImageInputError(
+                f"expected a (B, {size[0]}, {size[1]}) uint8 batch, got {getattr(images, 'shape', images)}"
+            )
+        x = np.ascontiguousarray(images, dtype=np.float32)[:, None]
+        log_distance, log_scale, log_depth = active.session.run(None, {INPUT_NAME: x})
+        return log_distance, log_scale, log_depth
+
+    def predict(self, left: np.ndarray) -> MonoReading:
+        """Nearest-obstacle distance, coarse depth and column profile from the left image."""
+        meta = self._active.metadata
+        image = as_gray_u8(left, "left image", (meta.input_width, meta.input_height))
+        if is_featureless(image, self.perception.cnn.min_contrast):
+            return MonoReading(distance_m=None, confidence=0.0)
+        log_distance, log_scale, log_depth = self.infer(image[None])
+        lo, hi = self.perception.min_distance_m, self.perception.max_distance_m
+        distance = float(np.clip(math.exp(float(log_distance[0])), lo, hi))
+        confidence = math.exp(-math.exp(float(np.clip(log_scale[0], -10, 5))))
+        depth = np.clip(np.exp(log_depth[0]), lo, hi).astype(np.float32)
+        rows, _ = central_region(depth.shape, 1.0, self.perception.stereo.roi_height)
+        columns = depth[rows].min(axis=0)
+        bands = np.array_split(columns, min(self.perception.stereo.profile_columns, columns.size))
+        profile = np.array([band.min() for band in bands], dtype=np.float32)
+        return MonoReading(distance_m=distance, confidence=confidence, depth_m=depth, profile_m=profile)
+
+    def close(self) -> None:
+        """Finish any pending swap and stop the worker thread."""
+        self._pool.shutdown(wait=True)

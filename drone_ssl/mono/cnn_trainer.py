@@ -1,0 +1,135 @@
+"""`CnnTrainer`: gradient steps on (left image, stereo distance, stereo depth) batches; checkpoints and ONNX export."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from drone_ssl.config.perception import PerceptionConfig
+from drone_ssl.mono.checkpoint import CnnMetadata, load_checkpoint, save_checkpoint
+from drone_ssl.mono.cnn_batch import Batch, augment, make_batch
+from drone_ssl.mono.cnn_model import MonoDepthNet
+from drone_ssl.mono.onnx_export import export_onnx
+from drone_ssl.stereo.image_input import ImageInputError
+
+_EMA = 0.98  # smoothing of the reported training loss
+
+
+class CnnTrainer:
+    """Owns a MonoDepthNet and its optimiser. Not thread-safe: one learner thread drives it, and hands the
+    estimator new weights through `export_onnx()` (the estimator swaps them in without blocking inference).
+
+    Loss: L1 on log distance (labelled frames), a Laplace negative log-likelihood that teaches the error
+    scale (the confidence) without pulling on the distance itself, and masked L1 on coarse log depth.
+    """
+
+    def __init__(
+        self, perception: PerceptionConfig, width: int, height: int, seed: int = 0, model: MonoDepthNet | None = None
+    ) -> None:
+        self.perception = perception
+        self.config = perception.cnn
+        torch.manual_seed(seed)
+        self.model = model if model is not None else MonoDepthNet(self.config.channels, width, height)
+        self.model.train()
+        self.optimizer = torch.optim.AdamW(
+            self.model.parameters(), lr=self.config.learning_rate, weight_decay=self.config.weight_decay
+        )
+        self.generator = torch.Generator().manual_seed(seed)
+        self.stats: dict[str, float] = {"steps": 0, "samples": 0, "labelled_samples": 0, "loss_ema": math.nan}
+
+    @classmethod
+    def from_checkpoint(cls, path: str | Path, perception: PerceptionConfig, width: int, height: int) -> CnnTrainer:
+        """Resume from saved weights (the optimiser state starts afresh); raises CheckpointError on a mismatch."""
+        model, metadata = load_checkpoint(path)
+        metadata.check_compatible(width, height, perception)
+        trainer = cls(perception, width, height, model=model)
+        trainer.stats.update(metadata.training)
+        return trainer
+
+    @property
+    def width(self) -> int:
+        return self.model.width
+
+    @property
+    def height(self) -> int:
+        return self.model.height
+
+    def batch(
+        self,
+        images: np.ndarray,
+        distances_m: np.ndarray,
+        depth_m: np.ndarray | None = None,
+        mask: np.ndarray | None = None,
+    ) -> Batch:
+        """Checked training tensors for (B,H,W) uint8 images, (B,) distances (NaN: no label), (B,H,W) depth."""
+        if np.shape(images)[1:] != (self.height, self.width):
+            raise ImageInputError(f"training images must be {self.width}x{self.height}, got {images.shape}")
+        limits = (self.perception.min_distance_m, self.perception.max_distance_m)
+        return make_batch(
+            images, distances_m, depth_m, self.model.depth_grid, limits, self.config.depth_min_valid, mask
+        )
+
+    def step(
+        self,
+        images: np.ndarray,
+        distances_m: np.ndarray,
+        depth_m: np.ndarray | None = None,
+        mask: np.ndarray | None = None,
+        augment_batch: bool = True,
+    ) -> float:
+        """One gradient step; returns the loss, or NaN (and no step) when the batch holds nothing to learn from."""
+        batch = self.batch(images, distances_m, depth_m, mask)
+        if augment_batch:
+            batch = augment(batch, self.config.augment, self.generator)
+        if not bool(batch.has_distance.any()) and float(batch.depth_weight.sum()) == 0:
+            return math.nan
+        self.model.train()
+        loss = self._loss(batch)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 5.0)
+        self.optimizer.step()
+        value = float(loss.detach())
+        self._record(batch, value)
+        return value
+
+    def _loss(self, batch: Batch) -> torch.Tensor:
+        log_distance, log_scale, log_depth = self.model(batch.images)
+        total = log_distance.new_zeros(())
+        has = batch.has_distance
+        if bool(has.any()):
+            error = (log_distance[has] - batch.log_distance[has]).abs()
+            scale = log_scale[has].clamp(-6, 3)
+            total = total + error.mean() + (error.detach() * torch.exp(-scale) + scale).mean()
+        weight_sum = batch.depth_weight.sum()
+        if float(weight_sum) > 0 and self.config.depth_weight > 0:
+            depth_error = ((log_depth - batch.log_depth).abs() * batch.depth_weight).sum() / weight_sum
+            total = total + self.config.depth_weight * depth_error
+        return total
+
+    def _record(self, batch: Batch, loss: float) -> None:
+        s = self.stats
+        s["steps"] += 1
+        s["samples"] += int(batch.images.shape[0])
+        s["labelled_samples"] += int(batch.has_distance.sum())
+        s["loss_ema"] = loss if math.isnan(s["loss_ema"]) else _EMA * s["loss_ema"] + (1 - _EMA) * loss
+        s["last_loss"] = loss
+
+    @torch.no_grad()
+    def predict_log_distance(self, images: np.ndarray) -> np.ndarray:
+        """Torch-side predictions (log metres) for (B,H,W) uint8 images, e.g. to check the ONNX export."""
+        self.model.eval()
+        return self.model(self.batch(images, np.full(len(images), np.nan)).images)[0].numpy()
+
+    def metadata(self) -> CnnMetadata:
+        return CnnMetadata.for_model(self.model, self.perception, self.stats)
+
+    def save(self, path: str | Path) -> None:
+        save_checkpoint(path, self.model, self.metadata())
+
+    def export_onnx(self) -> bytes:
+        """The current weights as ONNX bytes, for `CnnEstimator.swap`."""
+        return export_onnx(self.model)

@@ -1,0 +1,126 @@
+"""The paper's monocular estimator: texton histograms regressed with kNN on a ring buffer (a `MonoEstimator`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from drone_ssl.config.perception import PerceptionConfig
+from drone_ssl.errors import DroneSSLError
+from drone_ssl.mono.checkpoint import CheckpointError, label_definition
+from drone_ssl.mono.knn import KnnRegressor
+from drone_ssl.mono.reading import MonoReading
+from drone_ssl.mono.textons import TextonDictionary
+from drone_ssl.stereo.image_input import as_gray_u8, is_featureless
+
+DICTIONARY_IMAGES = 10  # frames gathered before the dictionary is learned, when none was given
+FORMAT_VERSION = 1
+
+
+class TextonKnnEstimator:
+    """Implements `MonoEstimator`; the training API is `add(left, distance)` (batch refits every
+    `retrain_every` samples) or `add_features` + `retrain()` for offline use.
+
+    Without a dictionary, the first frames handed to `add` are kept to learn one, then turned into samples.
+    `predict` returns no distance until the kNN has been fitted at least once.
+    """
+
+    def __init__(self, perception: PerceptionConfig, dictionary: TextonDictionary | None = None) -> None:
+        self.perception = perception
+        self.config = perception.textons
+        self.dictionary = dictionary
+        self.knn: KnnRegressor | None = None
+        self._pending: list[tuple[np.ndarray, float]] = []
+        self._since_refit = 0
+        if dictionary is not None:
+            self.knn = KnnRegressor(self.config.k, self.config.buffer_size, dictionary.size)
+
+    @property
+    def ready(self) -> bool:
+        return self.knn is not None and self.knn.fit is not None
+
+    def learn_dictionary(self, images: list[np.ndarray]) -> None:
+        """Learn the textons from `images`; this empties the sample buffer (old features no longer apply)."""
+        self.dictionary = TextonDictionary.learn(images, self.config)
+        self.knn = KnnRegressor(self.config.k, self.config.buffer_size, self.dictionary.size)
+        self._since_refit = 0
+
+    def features(self, left: np.ndarray) -> np.ndarray:
+        if self.dictionary is None:
+            raise DroneSSLError("the texton estimator has no dictionary yet; call learn_dictionary or add frames")
+        return self.dictionary.features(as_gray_u8(left, "left image"))
+
+    def add(self, left: np.ndarray, distance_m: float | None) -> None:
+        """One training frame with its stereo label; frames without a label (None, NaN) are skipped."""
+        if distance_m is None or not np.isfinite(distance_m) or distance_m <= 0:
+            return
+        image = as_gray_u8(left, "left image")
+        if self.dictionary is None:
+            self._pending.append((image, float(distance_m)))
+            if len(self._pending) >= DICTIONARY_IMAGES:
+                pending, self._pending = self._pending, []
+                self.learn_dictionary([p[0] for p in pending])
+                for frame, label in pending:
+                    self.add(frame, label)
+            return
+        self.add_features(self.dictionary.features(image)[None], np.array([distance_m]))
+
+    def add_features(self, features: np.ndarray, distances_m: np.ndarray) -> None:
+        """Samples as precomputed feature rows; refits whenever `retrain_every` new ones have come in."""
+        if self.knn is None:
+            raise DroneSSLError("the texton estimator has no dictionary yet; call learn_dictionary first")
+        lo, hi = self.perception.min_distance_m, self.perception.max_distance_m
+        self.knn.add(features, np.clip(distances_m, lo, hi))
+        self._since_refit += len(np.atleast_1d(distances_m))
+        if self._since_refit >= self.config.retrain_every or self.knn.fit is None:
+            self.retrain()
+
+    def retrain(self) -> None:
+        """Refit the kNN on the whole ring buffer now."""
+        if self.knn is not None:
+            self.knn.refit()
+            self._since_refit = 0
+
+    def predict(self, left: np.ndarray) -> MonoReading:
+        image = as_gray_u8(left, "left image")
+        if not self.ready or is_featureless(image, self.perception.cnn.min_contrast):
+            return MonoReading(distance_m=None, confidence=0.0)
+        mean, spread = self.knn.predict(self.dictionary.features(image))
+        lo, hi = self.perception.min_distance_m, self.perception.max_distance_m
+        return MonoReading(distance_m=float(np.clip(np.exp(mean[0]), lo, hi)), confidence=float(np.exp(-spread[0])))
+
+    def save(self, path: str | Path) -> None:
+        """Dictionary, buffer and label definition in one .npz (read back without pickle)."""
+        if self.dictionary is None or self.knn is None:
+            raise DroneSSLError("nothing to save: the texton estimator has no dictionary yet")
+        meta = {"format_version": FORMAT_VERSION, "label": label_definition(self.perception)}
+        state = self.knn.state()
+        np.savez_compressed(
+            Path(path),
+            meta=np.array(json.dumps(meta)),
+            intensity=self.dictionary.intensity,
+            gradient=self.dictionary.gradient,
+            shape=np.array([self.dictionary.patch_px, self.dictionary.grid]),
+            **state,
+        )
+
+    @classmethod
+    def load(cls, path: str | Path, perception: PerceptionConfig) -> TextonKnnEstimator:
+        """Read a saved estimator; raises CheckpointError when it is unreadable or made for another label."""
+        try:
+            with np.load(Path(path), allow_pickle=False) as data:
+                meta = json.loads(str(data["meta"]))
+                arrays = {k: data[k] for k in ("intensity", "gradient", "shape", "features", "log_distances")}
+        except (OSError, KeyError, ValueError) as exc:
+            raise CheckpointError(f"texton model {path} cannot be read ({exc.__class__.__name__})") from exc
+        if meta.get("format_version") != FORMAT_VERSION:
+            raise CheckpointError(f"texton model {path} has format {meta.get('format_version')}, not {FORMAT_VERSION}")
+        if meta.get("label") != label_definition(perception):
+            raise CheckpointError(f"texton model {path} was trained for another distance label; retrain it")
+        patch, grid = (int(v) for v in arrays["shape"])
+        dictionary = TextonDictionary(arrays["intensity"], arrays["gradient"], patch, grid)
+        estimator = cls(perception, dictionary)
+        estimator.knn.restore(arrays["features"], arrays["log_distances"])
+        return estimator

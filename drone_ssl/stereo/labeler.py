@@ -1,0 +1,108 @@
+"""`StereoLabeler`: (left, right, calibration) -> `StereoReading`, tracking how long stereo has been blind."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from drone_ssl.config.perception import PerceptionConfig, StereoConfig
+from drone_ssl.config.schema import CameraConfig
+from drone_ssl.stereo.calibration import StereoCalibration
+from drone_ssl.stereo.image_input import as_gray_u8
+from drone_ssl.stereo.labels import (
+    central_region,
+    column_profile,
+    depth_from_disparity,
+    distance_of,
+    distances_of,
+    nearest_disparity,
+)
+from drone_ssl.stereo.matcher import StereoMatcher
+from drone_ssl.stereo.reading import StereoReading
+from drone_ssl.stereo.rectifier import Rectifier
+
+
+def matcher_from_config(config: StereoConfig, scale: float = 1.0) -> StereoMatcher:
+    """The configured matcher; `scale` stretches the disparity range for images `scale` times the camera width."""
+    return StereoMatcher(
+        max_disparity=max(1, round(config.max_disparity * scale)),
+        method=config.method,
+        block_size=config.block_size,
+        uniqueness_ratio=config.uniqueness_ratio,
+        lr_max_diff=config.lr_max_diff,
+        texture_threshold=config.texture_threshold,
+        speckle_window=round(config.speckle_window * scale * scale),
+    )
+
+
+class StereoLabeler:
+    """Rectify (optionally), match and label stereo frames of one calibrated rig.
+
+    Images in an `Observation` are already rectified, so `rectify` is off by default; the focal length and
+    baseline always come from the rectified geometry of `calibration`.
+    """
+
+    def __init__(self, calibration: StereoCalibration, config: PerceptionConfig, rectify: bool = False) -> None:
+        self.config = config
+        self.rectifier = Rectifier(calibration)
+        self.rectify = rectify
+        self.matcher = matcher_from_config(config.stereo)
+        self._blind_frames = 0
+
+    @classmethod
+    def ideal(cls, camera: CameraConfig, config: PerceptionConfig) -> StereoLabeler:
+        """A labeler for the simulator's perfect rig described by the camera config."""
+        calibration = StereoCalibration.ideal(camera.width, camera.height, camera.hfov_deg, camera.baseline_m)
+        return cls(calibration, config)
+
+    @property
+    def available(self) -> bool:
+        """False once no label has come for `unavailable_after` consecutive frames."""
+        return self._blind_frames < self.config.stereo.unavailable_after
+
+    def reset(self) -> None:
+        self._blind_frames = 0
+
+    def read(self, left: np.ndarray, right: np.ndarray | None) -> StereoReading:
+        """Label one frame; a missing right image (stereo lost) gives an unavailable reading at once."""
+        if right is None:
+            self._blind_frames = max(self._blind_frames + 1, self.config.stereo.unavailable_after)
+            return self._blind_reading()
+        if self.rectify:
+            left, right = self.rectifier.rectify(left, right)
+        else:
+            size = self.rectifier.size
+            left, right = as_gray_u8(left, "left image", size), as_gray_u8(right, "right image", size)
+        disparity = self.matcher.disparity(left, right)
+        return self.label(disparity)
+
+    def label(self, disparity: np.ndarray) -> StereoReading:
+        """Depth, nearest-obstacle label and profile of a disparity map; advances the blind-frame count."""
+        cfg, limits = self.config.stereo, self.config
+        f, b = self.rectifier.focal_px, self.rectifier.baseline_m
+        rows, cols = central_region(disparity.shape, cfg.roi_width, cfg.roi_height)
+        roi = disparity[rows, cols]
+        finite = np.isfinite(roi)
+        valid_fraction = float(finite.mean())
+        distance = None
+        if valid_fraction >= cfg.min_valid_fraction and finite.any():
+            d = nearest_disparity(roi[finite], cfg.bin_px, cfg.nearest_fraction)
+            distance = distance_of(d, f, b, limits.min_distance_m, limits.max_distance_m)
+        profile_d = column_profile(
+            disparity, rows, cfg.profile_columns, cfg.bin_px, cfg.nearest_fraction, cfg.min_valid_fraction
+        )
+        profile = distances_of(profile_d, f, b, limits.min_distance_m, limits.max_distance_m)
+        self._blind_frames = 0 if distance is not None else self._blind_frames + 1
+        return StereoReading(
+            disparity=disparity,
+            depth_m=depth_from_disparity(disparity, f, b),
+            distance_m=distance,
+            valid_fraction=valid_fraction,
+            profile_m=profile,
+            available=self.available,
+        )
+
+    def _blind_reading(self) -> StereoReading:
+        w, h = self.rectifier.size
+        nan = np.full((h, w), np.nan, dtype=np.float32)
+        profile = np.full(self.config.stereo.profile_columns, np.nan, dtype=np.float32)
+        return StereoReading(nan, nan.copy(), None, 0.0, profile, available=False)

@@ -1,0 +1,79 @@
+"""Turn a disparity map into metric depth, the paper's robust nearest-obstacle label and a column profile."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def depth_from_disparity(disparity: np.ndarray, focal_px: float, baseline_m: float) -> np.ndarray:
+    """Z = f·B/d in metres; NaN where the disparity is NaN, inf where it is zero (a match at infinity)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        depth = (focal_px * baseline_m) / disparity.astype(np.float32)
+    depth[disparity <= 0] = np.inf
+    return depth.astype(np.float32)
+
+
+def central_region(shape: tuple[int, ...], width_share: float, height_share: float) -> tuple[slice, slice]:
+    """(rows, cols) of the centred region covering the given shares of the image."""
+    h, w = shape[:2]
+    rh, rw = max(1, round(h * height_share)), max(1, round(w * width_share))
+    top, left = (h - rh) // 2, (w - rw) // 2
+    return slice(top, top + rh), slice(left, left + rw)
+
+
+def nearest_disparity(values: np.ndarray, bin_px: float, fraction: float) -> float | None:
+    """The paper's nearest-obstacle rule: bin the disparities, walk from the largest (nearest) bin down, and
+    return the first bin whose cumulative count reaches `fraction` of the values; None when there are none.
+
+    A few stray large disparities (mismatches) cannot reach the fraction, so they do not make a phantom
+    obstacle; a real one covering a small part of the view does.
+    """
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    bins = np.floor(np.maximum(values, 0.0) / bin_px).astype(np.int64)
+    counts = np.bincount(bins)
+    cumulative = np.cumsum(counts[::-1])
+    chosen = counts.size - 1 - int(np.argmax(cumulative >= fraction * values.size))
+    # The mean inside the chosen bin keeps the label free of the bin's quantisation.
+    return float(values[bins == chosen].mean())
+
+
+def distances_of(disparity: np.ndarray, focal_px: float, baseline_m: float, lo: float, hi: float) -> np.ndarray:
+    """Metric distances of label disparities, clipped to [lo, hi]; zero disparity is `hi`, NaN stays NaN."""
+    disparity = np.asarray(disparity, dtype=np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        distance = np.where(disparity > 0, focal_px * baseline_m / disparity, hi)
+    return np.where(np.isfinite(disparity), np.clip(distance, lo, hi), np.nan).astype(np.float32)
+
+
+def distance_of(disparity: float | None, focal_px: float, baseline_m: float, lo: float, hi: float) -> float | None:
+    """`distances_of` for one label; None stays None."""
+    if disparity is None:
+        return None
+    return float(distances_of(np.array([disparity]), focal_px, baseline_m, lo, hi)[0])
+
+
+def column_profile(
+    disparity: np.ndarray, rows: slice, columns: int, bin_px: float, fraction: float, min_valid: float
+) -> np.ndarray:
+    """Nearest-obstacle disparity of each of `columns` vertical bands (within `rows`); NaN where too few valid."""
+    band = disparity[rows]
+    edges = np.linspace(0, band.shape[1], columns + 1).round().astype(int)
+    out = np.full(columns, np.nan, dtype=np.float32)
+    for i in range(columns):
+        cell = band[:, edges[i] : edges[i + 1]]
+        finite = np.isfinite(cell)
+        if cell.size and finite.mean() >= min_valid:
+            value = nearest_disparity(cell[finite], bin_px, fraction)
+            out[i] = np.nan if value is None else value
+    return out
+
+
+def sector_minima(profile: np.ndarray) -> tuple[float | None, float | None, float | None]:
+    """Nearest distance in the left, centre and right thirds of a column profile; None where all unknown."""
+    out = []
+    for part in np.array_split(np.asarray(profile, dtype=np.float32), 3):
+        finite = part[np.isfinite(part)]
+        out.append(float(finite.min()) if finite.size else None)
+    return out[0], out[1], out[2]
