@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from drone_ssl.config.bridge import BridgeConfig
 from drone_ssl.config.loader import section, spec
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.errors import ConfigError
@@ -145,3 +146,4 @@ class Config:
     drone: DroneModelConfig = section(DroneModelConfig)
     camera: CameraConfig = section(CameraConfig)
     perception: PerceptionConfig = section(PerceptionConfig)
+    bridge: BridgeConfig = section(BridgeConfig)

@@ -1,0 +1,113 @@
+"""The emulator's navdata port (UDP): answers the handshake, then streams packets to the sender at the mode's rate."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from drone_ssl.errors import SimError
+from drone_ssl.types import DroneState
+from firmware_bridge.navdata_state import to_demo
+from firmware_bridge.protocol.navdata import Navdata, encode_navdata
+from sim.ardrone_emulator.events import EventLog, WireEvent
+from sim.ardrone_emulator.faults import FaultyChannel
+from sim.ardrone_emulator.flight_state import FlightStateMachine, NavdataMode
+
+RATE_HZ = {NavdataMode.BOOTSTRAP: 15.0, NavdataMode.DEMO: 15.0, NavdataMode.FULL: 200.0}
+
+
+def body_frame(state: DroneState) -> DroneState:
+    """World-frame velocity (the simulator's) turned into body (forward, right, up), as navdata reports it."""
+    vx, vy, vz = state.velocity
+    yaw = state.yaw  # clockwise from +x: forward = (cos, -sin), right = (-sin, -cos)
+    forward = vx * math.cos(yaw) - vy * math.sin(yaw)
+    right = -vx * math.sin(yaw) - vy * math.cos(yaw)
+    return replace(state, velocity=(forward, right, vz))
+
+
+class NavdataServer:
+    def __init__(
+        self,
+        machine: FlightStateMachine,
+        channel: FaultyChannel,
+        events: EventLog,
+        host: str,
+        port: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._machine = machine
+        self._channel = channel
+        self._events = events
+        self._clock = clock
+        self._client: tuple[str, int] | None = None
+        self._sequence = 0
+        self._frames = 0
+        self._stop = threading.Event()
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            self._sock.bind((host, port))
+        except OSError as exc:
+            self._sock.close()
+            raise SimError(
+                f"cannot bind the navdata port {host}:{port} ({exc.strerror}); is another emulator running?"
+            ) from exc
+        self._thread = threading.Thread(target=self._run, name="emulator-navdata", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self._sock.getsockname()[1]
+
+    @property
+    def client(self) -> tuple[str, int] | None:
+        return self._client
+
+    def count_frame(self) -> None:
+        self._frames += 1
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=2.0)
+        self._sock.close()
+
+    def _run(self) -> None:
+        next_send = self._clock()
+        while not self._stop.is_set():
+            now = self._clock()
+            self._machine.tick(now)
+            if self._client is not None and now >= next_send:
+                next_send = now + 1.0 / RATE_HZ[self._machine.mode]
+                if not self._channel.faults.navdata_silent:
+                    self._channel.put(now, self.packet(now))
+            for packet in self._channel.due(now):
+                self._send(packet)
+            wake = min(t for t in (next_send, self._channel.next_due(), now + 0.01) if t is not None)
+            self._sock.settimeout(max(0.0005, wake - self._clock()))
+            try:
+                _, address = self._sock.recvfrom(1024)  # a handshake (any datagram): stream to its sender
+                self._client = address
+            except OSError:
+                pass
+
+    def packet(self, now: float) -> bytes:
+        self._sequence += 1
+        m = self._machine
+        state = m.state_bits(now)
+        demo = None
+        if m.mode is not NavdataMode.BOOTSTRAP and m.body_state is not None:
+            body = replace(body_frame(m.body_state), battery=m.battery)
+            demo = to_demo(body, m.control, self._frames)
+        self._events.add(WireEvent(now, "navdata", state=state))
+        return encode_navdata(Navdata(state, self._sequence, 0, demo))
+
+    def _send(self, packet: bytes) -> None:
+        with contextlib.suppress(OSError):  # the client went away; it will handshake again
+            self._sock.sendto(packet, self._client)
