@@ -21,7 +21,7 @@ class DroneState:
     """
 
     position: Vec3 | None
-    velocity: Vec3  # m/s, world frame for the simulator, body frame (fwd, right, up) when only navdata is known
+    velocity: Vec3  # m/s in the body's heading frame: (forward, right, up), as navdata reports it
     attitude: Vec3  # roll, pitch, yaw in rad
     altitude: float  # metres above the floor
     battery: float  # percent, 0..100

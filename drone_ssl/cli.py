@@ -1,0 +1,59 @@
+"""What every script shares: config arguments, run folders, and one-line errors with a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from drone_ssl.config import Config, load_config
+from drone_ssl.errors import DroneSSLError
+
+EXIT_BAD_INPUT = 2
+
+
+def add_config_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="YAML file overriding the shipped defaults")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="override one config key, e.g. --set sim.obstacles.count=5 (repeatable)",
+    )
+
+
+def config_from_args(args: argparse.Namespace, extra: list[str] | None = None) -> Config:
+    """The shipped defaults, then --config, then --set, then `extra` overrides the script derives."""
+    return load_config(args.config, [*args.overrides, *(extra or [])])
+
+
+def run_folder(out: str | None, label: str) -> Path:
+    """The run folder: --out if given, else runs/<UTC time>-<label>; created, must be empty of a summary."""
+    if out is None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        path = Path("runs") / f"{stamp}-{label}"
+    else:
+        path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise DroneSSLError(f"--out {path} exists and is not a folder; choose another path")
+    if (path / "summary.json").exists():
+        raise DroneSSLError(f"--out {path} already holds a finished run (summary.json); choose another folder")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def main_guard(main: Callable[[], int]) -> None:
+    """Run a script's main: typed errors become one line on stderr and exit 2; Ctrl-C exits 130."""
+    try:
+        code = main()
+    except DroneSSLError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    sys.exit(code)

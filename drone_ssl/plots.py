@@ -1,0 +1,107 @@
+"""Matplotlib figures shared by flights, replays and experiments (written as PNG files)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: figures go to files, never to a window
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.patches import Circle, Polygon  # noqa: E402
+
+Footprint = tuple[np.ndarray, float]  # convex polygon points (n, 2) inflated by a radius (n == 1: a circle)
+
+
+def plot_trajectory(
+    path: Path,
+    xy: np.ndarray,
+    room_size_m: float,
+    footprints: Sequence[Footprint] = (),
+    collisions: np.ndarray | None = None,
+    segments: Sequence[tuple[int, int, str, str]] = (),
+    title: str = "",
+) -> None:
+    """Top view of the room: walls, obstacles, the flown track, collisions as red crosses.
+
+    `segments` colours parts of the track: (first index, last index, colour, label), e.g. by phase.
+    """
+    fig, ax = plt.subplots(figsize=(6, 6))
+    half = room_size_m / 2
+    ax.add_patch(Polygon([(-half, -half), (half, -half), (half, half), (-half, half)], fill=False, lw=2))
+    for points, radius in footprints:
+        if len(points) == 1:
+            ax.add_patch(Circle(points[0], radius, color="0.5"))
+        else:
+            ax.add_patch(Polygon(points, closed=True, color="0.5"))
+    if len(xy):
+        if segments:
+            seen: set[str] = set()
+            for first, last, colour, label in segments:
+                ax.plot(
+                    xy[first : last + 1, 0],
+                    xy[first : last + 1, 1],
+                    color=colour,
+                    lw=1.2,
+                    label=None if label in seen else label,
+                )
+                seen.add(label)
+        else:
+            ax.plot(xy[:, 0], xy[:, 1], color="tab:blue", lw=1.2, label="track")
+        ax.plot(*xy[0], "go", label="start")
+    if collisions is not None and len(collisions):
+        ax.plot(collisions[:, 0], collisions[:, 1], "rx", ms=10, mew=2, label=f"collisions ({len(collisions)})")
+    ax.set_xlim(-half - 0.2, half + 0.2)
+    ax.set_ylim(-half - 0.2, half + 0.2)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x (m)")
+    ax.set_ylabel("y (m)")
+    ax.set_title(title)
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_series(
+    path: Path,
+    t: np.ndarray,
+    series: dict[str, np.ndarray],
+    ylabel: str,
+    title: str = "",
+    hlines: dict[str, float] | None = None,
+) -> None:
+    """Several time series on one axis (e.g. mono vs stereo vs ground-truth distance)."""
+    fig, ax = plt.subplots(figsize=(9, 3.5))
+    for label, values in series.items():
+        ax.plot(t, values, lw=1.0, label=label)
+    for label, value in (hlines or {}).items():
+        ax.axhline(value, color="k", ls="--", lw=0.8, label=label)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def save_image_grid(path: Path, rows: Sequence[Sequence[np.ndarray]], titles: Sequence[str] = ()) -> None:
+    """A grid of images (grey uint8 or float maps), one row per moment, e.g. left | right | depth."""
+    n_rows, n_cols = len(rows), max(len(r) for r in rows)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(3 * n_cols, 2.4 * n_rows), squeeze=False)
+    for i, row in enumerate(rows):
+        for j in range(n_cols):
+            ax = axes[i][j]
+            ax.axis("off")
+            if j < len(row):
+                image = row[j]
+                ax.imshow(image, cmap="gray" if image.dtype == np.uint8 else "viridis")
+            if i == 0 and j < len(titles):
+                ax.set_title(titles[j], fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

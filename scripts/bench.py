@@ -1,0 +1,50 @@
+"""Benchmarks that print figures: `bench.py sim | perception | logs | bridge [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
+
+from drone_ssl.cli import add_config_args, config_from_args, main_guard  # noqa: E402
+
+
+def print_figures(figures: dict, indent: int = 0) -> None:
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            print(" " * indent + f"{key}:")
+            print_figures(value, indent + 2)
+        else:
+            print(" " * indent + f"{key}: {value}")
+
+
+def bench_sim(args: argparse.Namespace) -> dict:
+    from sim import benchmark
+
+    config = config_from_args(args)
+    return benchmark.run(config, seconds=args.seconds, progress=lambda s: print(f"... {s}", file=sys.stderr))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="suite", required=True)
+    sim = sub.add_parser("sim", help="physics steps/s, stereo frames/s, real-time factor vs the rendering ceiling")
+    sim.add_argument("--seconds", type=float, default=30.0, help="simulated seconds of scripted flight at 128x96")
+    sim.set_defaults(run=bench_sim)
+    for p in (sim,):
+        p.add_argument("--json", action="store_true", help="print the figures as JSON")
+        add_config_args(p)
+    args = parser.parse_args()
+    figures = args.run(args)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        print_figures(figures)
+    return 0
+
+
+if __name__ == "__main__":
+    main_guard(main)

@@ -1,0 +1,269 @@
+"""`SimDrone`: the `Drone` seam over the PyBullet room, the flight model and the stereo rig, in lock-step."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pybullet as p
+
+from drone_ssl.config import Config
+from drone_ssl.drone import Drone
+from drone_ssl.errors import DroneError
+from drone_ssl.types import Command, DroneState, Observation
+from sim.flight_model import FlightMode, FlightModel
+from sim.rig import StereoRig
+from sim.world import World
+
+MANOEUVRE_TIMEOUT_S = 15.0  # takeoff or landing that takes longer than this is a fault
+
+
+@dataclass(frozen=True)
+class CollisionEvent:
+    """The drone's hull touched something (counted once per contact, not per physics step)."""
+
+    t: float
+    position: tuple[float, float, float]
+    what: str
+    speed_mps: float
+
+
+@dataclass(frozen=True)
+class GroundTruth:
+    """What the simulator knows for the last frame read: for evaluation only, never for the learner."""
+
+    t: float
+    position: tuple[float, float, float]
+    yaw: float
+    depth: np.ndarray  # linear metric depth of the left camera, metres
+    obstacle_mask: np.ndarray  # pixels on walls and obstacles (not floor or ceiling)
+    nearest_ahead_m: float  # free distance along the heading within the hull-wide corridor
+    collisions: int
+    in_contact: bool
+
+
+class SimDrone(Drone):
+    """A simulated AR.Drone 2.0 with a stereo rig, deterministic for a seed and a config.
+
+    `read()` advances the simulation by one camera period (physics at `sim.physics_hz`),
+    renders the stereo pair and returns it; `send()` sets the command flown until the next one.
+    """
+
+    def __init__(self, config: Config, seed: int | None = None) -> None:
+        self.config = config
+        self.seed = config.sim.seed if seed is None else seed
+        self.client: int | None = None
+        self.model = FlightModel(config.drone, config.sim.physics_hz)
+        self.stereo_available = not config.sim.realism.stereo_lost
+        self.collisions: list[CollisionEvent] = []
+        self.t = 0.0
+        self._rng = np.random.default_rng(self.seed)
+        self._in_contact = False
+        self._crashed = False
+        self._last_depth: np.ndarray | None = None
+        self._last_frame_t = 0.0
+
+    # -- the Drone protocol -------------------------------------------------------------------------------------
+    def connect(self) -> None:
+        if self.client is not None:
+            return
+        mode = p.GUI if self.config.sim.renderer == "gui" else p.DIRECT
+        self.client = p.connect(mode)
+        if self.client < 0:
+            raise DroneError("cannot start PyBullet; for sim.renderer=gui a display is needed, use tiny or egl")
+        if self.config.sim.renderer == "egl":
+            self._load_egl()
+        self.world = World(self.config, self.client)
+        self.rig = StereoRig(self.config.camera, self.client, self.config.sim.renderer)
+        self.reset(self._rng)
+
+    def reset(self, rng: np.random.Generator | None = None) -> None:
+        """A new episode: a new room from `rng` (or a fresh one from the seed), the drone landed at the start."""
+        self._require_connected()
+        self._rng = rng if rng is not None else np.random.default_rng(self.seed)
+        start = self.config.sim.start
+        if start.randomise:
+            margin = self.config.sim.room.size_m / 2 - 0.8
+            x, y = (float(v) for v in self._rng.uniform(-margin, margin, size=2))
+            yaw = float(self._rng.uniform(-math.pi, math.pi))
+        else:
+            x, y, yaw = start.x_m, start.y_m, math.radians(start.yaw_deg)
+        self.world.build(self._rng, (x, y))
+        self.model.reset(x, y, yaw)
+        self.t = 0.0
+        self.collisions = []
+        self._in_contact = False
+        self._crashed = False
+        self._last_depth = None
+        self.stereo_available = not self.config.sim.realism.stereo_lost
+        self._place()
+
+    def takeoff(self) -> None:
+        self._require_connected()
+        if self._crashed:
+            raise DroneError("the drone crashed and sim.collision.continue_flight is false; reset() to fly again")
+        self.model.takeoff()
+        self._run_until(lambda: self.model.mode == FlightMode.FLYING, "takeoff")
+
+    def land(self) -> None:
+        if self.client is None:
+            return
+        self.model.set_command(Command.hover())
+        self.model.land()
+        self._run_until(lambda: self.model.mode == FlightMode.LANDED, "landing")
+
+    def emergency(self) -> None:
+        if self.client is None:
+            return
+        self.model.cut_motors()
+        self._run_until(lambda: self.model.mode == FlightMode.LANDED, "emergency fall")
+
+    def read(self) -> Observation:
+        self._require_connected()
+        realism = self.config.sim.realism
+        while True:
+            for _ in range(self.config.sim.steps_per_frame):
+                self._physics_step()
+            # A dropped frame never reaches the caller: the next camera tick is returned instead.
+            if realism.drop_prob == 0.0 or self._rng.random() >= realism.drop_prob:
+                break
+        left, right, depth = self.rig.render(self._position(), self.model.rotation(), self.world.lighting, depth=True)
+        self._last_depth = depth
+        self._last_frame_t = self.t
+        left, right = self._sensor_effects(left, right)
+        return Observation(self.t, left, right if self.stereo_available else None, self.state())
+
+    def send(self, command: Command) -> None:
+        if not self._crashed:
+            self.model.set_command(command)
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.world.close()
+            p.disconnect(self.client)
+            self.client = None
+
+    # -- simulator extras ---------------------------------------------------------------------------------------
+    def state(self) -> DroneState:
+        b = self.model.body
+        (fx, fy), (rx, ry) = b.forward, b.right
+        return DroneState(
+            position=(b.x, b.y, b.z),
+            velocity=(b.vx * fx + b.vy * fy, b.vx * rx + b.vy * ry, b.vz),
+            attitude=(b.roll, b.pitch, b.yaw),
+            altitude=b.z - self.model.ground_z,
+            battery=self.model.battery,
+            flying=self.model.flying,
+            link_ok=True,
+        )
+
+    def set_stereo_available(self, available: bool) -> None:
+        """Cut (or restore) the right camera, e.g. to test persistence on mono alone."""
+        self.stereo_available = available
+
+    def ground_truth(self) -> GroundTruth:
+        """Ground truth for the last frame read; evaluation only."""
+        if self._last_depth is None:
+            raise DroneError("no frame has been read yet; call read() first")
+        b = self.model.body
+        position = self._position()
+        rotation = self.model.rotation()
+        mask = self.rig.obstacle_mask(self._last_depth, position, rotation, self.config.sim.room.height_m)
+        return GroundTruth(
+            t=self._last_frame_t,
+            position=(b.x, b.y, b.z),
+            yaw=b.yaw,
+            depth=self._last_depth,
+            obstacle_mask=mask,
+            nearest_ahead_m=self.world.nearest_ahead(position, np.array(b.forward)),
+            collisions=len(self.collisions),
+            in_contact=self._in_contact,
+        )
+
+    @property
+    def crashed(self) -> bool:
+        """True once a collision ended the flight (sim.collision.continue_flight false)."""
+        return self._crashed
+
+    # -- internals ----------------------------------------------------------------------------------------------
+    def _physics_step(self) -> None:
+        self.model.step()
+        self.t += self.model.dt
+        self._place()
+        self._resolve_contacts()
+
+    def _run_until(self, done, what: str) -> None:
+        steps = round(MANOEUVRE_TIMEOUT_S * self.config.sim.physics_hz)
+        for _ in range(steps):
+            if done():
+                return
+            self._physics_step()
+        raise DroneError(f"{what} did not finish within {MANOEUVRE_TIMEOUT_S:g} s of simulated time")
+
+    def _position(self) -> np.ndarray:
+        b = self.model.body
+        return np.array([b.x, b.y, b.z])
+
+    def _place(self) -> None:
+        # The hull is a vertical cylinder: its orientation does not change what it touches.
+        self.world.place_drone(self._position(), np.eye(3))
+
+    def _resolve_contacts(self) -> None:
+        contacts = [c for c in self.world.contacts() if c.what != "floor"]
+        if not contacts:
+            self._in_contact = False
+            return
+        b = self.model.body
+        speed = math.sqrt(b.vx * b.vx + b.vy * b.vy + b.vz * b.vz)
+        for contact in contacts:
+            n = contact.normal
+            b.x += n[0] * contact.depth
+            b.y += n[1] * contact.depth
+            b.z += n[2] * contact.depth
+            v_n = b.vx * n[0] + b.vy * n[1] + b.vz * n[2]
+            if v_n < 0:  # moving into the surface
+                if self.config.sim.collision.response == "stop":
+                    b.vx = b.vy = b.vz = 0.0
+                else:
+                    k = 1.0 + self.config.sim.collision.restitution
+                    b.vx -= k * v_n * n[0]
+                    b.vy -= k * v_n * n[1]
+                    b.vz -= k * v_n * n[2]
+        self._place()
+        if not self._in_contact:
+            where = (b.x, b.y, b.z)
+            self.collisions.append(CollisionEvent(self.t, where, contacts[0].what, speed))
+            if not self.config.sim.collision.continue_flight:
+                self._crashed = True
+                self.model.set_command(Command.hover())
+                self.model.land()
+        self._in_contact = True
+
+    def _sensor_effects(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        realism = self.config.sim.realism
+        if realism.noise_std == 0.0 and realism.exposure_jitter == 0.0:
+            return left, right
+        # One gain for both cameras: a stereo board shares its exposure.
+        gain = 1.0 + self._rng.uniform(-realism.exposure_jitter, realism.exposure_jitter)
+        out = []
+        for image in (left, right):
+            noisy = image.astype(np.float32) * gain
+            if realism.noise_std > 0.0:
+                noisy += self._rng.normal(0.0, realism.noise_std, size=image.shape).astype(np.float32)
+            out.append(np.clip(noisy, 0, 255).astype(np.uint8))
+        return out[0], out[1]
+
+    def _require_connected(self) -> None:
+        if self.client is None:
+            raise DroneError("the simulator is not running; call connect() (or use SimDrone as a context manager)")
+
+    def _load_egl(self) -> None:
+        import importlib.util
+
+        egl = importlib.util.find_spec("eglRenderer")
+        plugin = -1
+        if egl is not None and egl.origin:
+            plugin = p.loadPlugin(egl.origin, "_eglRendererPlugin", physicsClientId=self.client)
+        if plugin < 0:
+            raise DroneError("the EGL renderer plugin could not be loaded here; use sim.renderer=tiny")

@@ -1,0 +1,49 @@
+"""scripts/fly.py: a short simulated flight writes its run folder; bad arguments fail with one clear line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FLY = Path(__file__).resolve().parents[2] / "scripts" / "fly.py"
+
+
+def fly(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(FLY), *args], capture_output=True, text=True, timeout=300)
+
+
+def test_short_sim_flight_writes_summary_plots_and_config(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = fly("--sim", "--duration", "4", "--seed", "1", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["frames"] >= 40 and summary["sim_time_s"] >= 4.0
+    assert summary["distance_flown_m"] > 0.5
+    for name in ("trajectory.png", "nearest_ahead.png", "config.yaml"):
+        assert (out / name).stat().st_size > 0
+    assert "sim:\n  seed: 1" in (out / "config.yaml").read_text()
+    # A finished run folder is never overwritten.
+    again = fly("--sim", "--duration", "1", "--out", str(out))
+    assert again.returncode == 2 and "already holds a finished run" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sim", "--duration", "-3"], "--duration must be a positive"),
+        (["--sim", "--set", "sim.obstacles.count=lots"], "config key 'sim.obstacles.count'"),
+        (["--sim", "--set", "sim.nope=1"], "config key 'sim.nope': unknown key"),
+        (["--sim", "--config", "/nonexistent/room.yaml"], "cannot read the file"),
+        (["--sim", "--set", "sim.obstacles.count=40", "--duration", "1"], "sim.obstacles.count"),
+        (["--duration", "3"], "one of the arguments --sim --drone is required"),
+    ],
+)
+def test_bad_arguments_exit_non_zero_with_one_clear_line(args: list[str], message: str, tmp_path: Path) -> None:
+    result = fly(*args, "--out", str(tmp_path / "run"))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
