@@ -87,36 +87,43 @@ class CnnTrainer:
         if not bool(batch.has_distance.any()) and float(batch.depth_weight.sum()) == 0:
             return math.nan
         self.model.train()
-        loss = self._loss(batch)
+        loss, parts = self._loss(batch)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), 5.0)
         self.optimizer.step()
         value = float(loss.detach())
-        self._record(batch, value)
+        self._record(batch, value, parts)
         return value
 
-    def _loss(self, batch: Batch) -> torch.Tensor:
+    def _loss(self, batch: Batch) -> tuple[torch.Tensor, dict[str, float]]:
+        """Total loss and its readable parts (mean |log error| of distance and of depth cells)."""
         log_distance, log_scale, log_depth = self.model(batch.images)
         total = log_distance.new_zeros(())
+        parts: dict[str, float] = {}
         has = batch.has_distance
         if bool(has.any()):
             error = (log_distance[has] - batch.log_distance[has]).abs()
             scale = log_scale[has].clamp(-6, 3)
+            # The scale term can go below zero (a confident, right network): the total is not an error measure.
             total = total + error.mean() + (error.detach() * torch.exp(-scale) + scale).mean()
+            parts["distance_l1"] = float(error.mean().detach())
         weight_sum = batch.depth_weight.sum()
         if float(weight_sum) > 0 and self.config.depth_weight > 0:
             depth_error = ((log_depth - batch.log_depth).abs() * batch.depth_weight).sum() / weight_sum
             total = total + self.config.depth_weight * depth_error
-        return total
+            parts["depth_l1"] = float(depth_error.detach())
+        return total, parts
 
-    def _record(self, batch: Batch, loss: float) -> None:
+    def _record(self, batch: Batch, loss: float, parts: dict[str, float]) -> None:
         s = self.stats
         s["steps"] += 1
         s["samples"] += int(batch.images.shape[0])
         s["labelled_samples"] += int(batch.has_distance.sum())
         s["loss_ema"] = loss if math.isnan(s["loss_ema"]) else _EMA * s["loss_ema"] + (1 - _EMA) * loss
         s["last_loss"] = loss
+        for name, value in parts.items():
+            s[f"last_{name}"] = value
 
     @torch.no_grad()
     def predict_log_distance(self, images: np.ndarray) -> np.ndarray:

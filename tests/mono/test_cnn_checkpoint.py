@@ -1,0 +1,95 @@
+"""Checkpoints: weights and metadata round-trip without pickle; every mismatch is a clear CheckpointError."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import torch
+
+from drone_ssl.config import load_config
+from drone_ssl.mono import CheckpointError, CnnEstimator, CnnTrainer, load_checkpoint
+from drone_ssl.mono.checkpoint import FORMAT_VERSION
+
+PERCEPTION = load_config().perception
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory, walls):
+    images, distances = walls(8, seed=3)
+    trainer = CnnTrainer(PERCEPTION, 128, 96, seed=2)
+    trainer.step(images, distances)
+    path = tmp_path_factory.mktemp("ckpt") / "mono.pt"
+    trainer.save(path)
+    return path, trainer, images
+
+
+def test_round_trip_keeps_weights_and_metadata(saved) -> None:
+    path, trainer, images = saved
+    model, metadata = load_checkpoint(path)
+    with torch.no_grad():
+        ours = model(torch.from_numpy(images).float()[:, None])[0].numpy()
+    np.testing.assert_allclose(ours, trainer.predict_log_distance(images), atol=1e-6)
+    assert metadata.format_version == FORMAT_VERSION
+    assert (metadata.input_width, metadata.input_height) == (128, 96)
+    assert metadata.normalisation == {"mean": 127.5, "std": 64.0}
+    assert metadata.label["nearest_fraction"] == PERCEPTION.stereo.nearest_fraction
+    assert metadata.training["steps"] == 1 and metadata.training["samples"] == 8
+
+
+def test_trainer_and_estimator_resume_from_a_checkpoint(saved) -> None:
+    path, trainer, images = saved
+    resumed = CnnTrainer.from_checkpoint(path, PERCEPTION, 128, 96)
+    assert resumed.stats["steps"] == 1
+    estimator = CnnEstimator.from_checkpoint(path, PERCEPTION, 128, 96)
+    expected = float(np.exp(trainer.predict_log_distance(images[:1])[0]))
+    assert estimator.predict(images[0]).distance_m == pytest.approx(expected, rel=1e-4)
+
+
+def test_camera_size_mismatch(saved) -> None:
+    with pytest.raises(CheckpointError, match="expects 128x96 images but the camera gives 320x240"):
+        CnnEstimator.from_checkpoint(saved[0], PERCEPTION, 320, 240)
+
+
+def test_label_definition_mismatch(saved) -> None:
+    other = dataclasses.replace(PERCEPTION, stereo=dataclasses.replace(PERCEPTION.stereo, nearest_fraction=0.2))
+    with pytest.raises(CheckpointError, match="another distance label.*nearest_fraction"):
+        CnnTrainer.from_checkpoint(saved[0], other, 128, 96)
+
+
+def test_format_version_mismatch(saved, tmp_path) -> None:
+    payload = torch.load(saved[0], weights_only=True)
+    payload["format_version"] = 99
+    torch.save(payload, tmp_path / "future.pt")
+    with pytest.raises(CheckpointError, match="format version 99"):
+        load_checkpoint(tmp_path / "future.pt")
+
+
+def test_weights_that_do_not_fit_the_architecture(saved, tmp_path) -> None:
+    payload = torch.load(saved[0], weights_only=True)
+    payload["metadata"]["channels"] = [8, 16, 24, 64]
+    torch.save(payload, tmp_path / "wrong.pt")
+    with pytest.raises(CheckpointError, match="do not fit"):
+        load_checkpoint(tmp_path / "wrong.pt")
+
+
+class Sneaky:
+    """Anything that needs pickle to load."""
+
+
+def test_pickled_objects_are_refused(tmp_path) -> None:
+    torch.save({"format_version": 1, "metadata": Sneaky(), "state_dict": {}}, tmp_path / "evil.pt")
+    with pytest.raises(CheckpointError, match="cannot be read safely"):
+        load_checkpoint(tmp_path / "evil.pt")
+
+
+def test_missing_and_garbage_files(tmp_path) -> None:
+    with pytest.raises(CheckpointError, match="does not exist"):
+        load_checkpoint(tmp_path / "none.pt")
+    (tmp_path / "junk.pt").write_bytes(b"junk")
+    with pytest.raises(CheckpointError, match="cannot be read"):
+        load_checkpoint(tmp_path / "junk.pt")
+    torch.save({"weights": torch.zeros(2)}, tmp_path / "foreign.pt")
+    with pytest.raises(CheckpointError, match="not a drone_ssl checkpoint"):
+        load_checkpoint(tmp_path / "foreign.pt")

@@ -1,0 +1,83 @@
+"""CnnTrainer: the loss falls on a small set; batches are checked; depth targets are masked correctly."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from drone_ssl.config import load_config
+from drone_ssl.mono import CnnTrainer
+from drone_ssl.mono.cnn_batch import make_batch
+from drone_ssl.stereo import ImageInputError
+
+PERCEPTION = load_config().perception
+
+
+def test_loss_falls_on_a_small_set(walls) -> None:
+    torch.set_num_threads(1)
+    images, distances = walls(16, seed=1)
+    depth = np.repeat(distances[:, None, None], 96 * 128).reshape(16, 96, 128).astype(np.float32)
+    depth[:, :, :20] = np.nan  # stereo sees nothing at the left edge
+    trainer = CnnTrainer(PERCEPTION, 128, 96, seed=0)
+
+    def errors() -> tuple[float, float]:
+        trainer.step(images, distances, depth, augment_batch=False)
+        return trainer.stats["last_distance_l1"], trainer.stats["last_depth_l1"]
+
+    first = errors()
+    for _ in range(60):
+        trainer.step(images, distances, depth)
+    last = errors()
+    assert last[0] < 0.5 * first[0] and last[1] < 0.65 * first[1]
+    predicted = np.exp(trainer.predict_log_distance(images))
+    assert np.median(np.abs(np.log(predicted / distances))) < 0.3
+    assert trainer.stats["steps"] == 62 and trainer.stats["samples"] == 62 * 16
+
+
+def test_a_batch_without_any_label_changes_nothing(walls) -> None:
+    images, _ = walls(4)
+    trainer = CnnTrainer(PERCEPTION, 128, 96)
+    before = [p.detach().clone() for p in trainer.model.parameters()]
+    assert math.isnan(trainer.step(images, np.full(4, np.nan), np.full((4, 96, 128), np.nan, np.float32)))
+    assert all(torch.equal(a, b) for a, b in zip(before, trainer.model.parameters(), strict=True))
+    assert trainer.stats["steps"] == 0
+
+
+def test_distance_labels_alone_are_enough(walls) -> None:
+    images, distances = walls(8)
+    assert math.isfinite(CnnTrainer(PERCEPTION, 128, 96).step(images, distances))
+
+
+@pytest.mark.parametrize(
+    ("images", "distances", "words"),
+    [
+        (np.zeros((4, 96, 128), np.float32), np.ones(4), "uint8"),
+        (np.zeros((4, 96, 120), np.uint8), np.ones(4), "128x96"),
+        (np.zeros((4, 96, 128), np.uint8), np.ones(3), "4 distances"),
+    ],
+)
+def test_bad_batches_are_typed_errors(images, distances, words: str) -> None:
+    with pytest.raises(ImageInputError, match=words):
+        CnnTrainer(PERCEPTION, 128, 96).step(images, distances)
+
+
+def test_depth_targets_use_only_known_pixels() -> None:
+    images = np.zeros((1, 16, 16), np.uint8)
+    depth = np.full((1, 16, 16), 2.0, np.float32)
+    depth[0, :8, :8] = np.nan  # one cell unknown
+    depth[0, :8, 8:] = np.inf  # one cell at infinity: the far limit
+    depth[0, 8:, :8][::2] = np.nan  # half known: still counts with min_valid 0.25
+    batch = make_batch(images, np.array([np.nan]), depth, (2, 2), (0.1, 8.0), 0.25)
+    np.testing.assert_array_equal(batch.depth_weight[0].numpy(), [[0, 1], [1, 1]])
+    np.testing.assert_allclose(batch.log_depth[0].numpy(), [[0, np.log(8)], [np.log(2), np.log(2)]], rtol=1e-6)
+    assert not batch.has_distance[0]
+
+
+def test_wrong_camera_size_for_the_network_is_a_config_error() -> None:
+    from drone_ssl.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="multiple of 16"):
+        CnnTrainer(PERCEPTION, 120, 90)

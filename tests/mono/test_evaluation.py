@@ -1,0 +1,36 @@
+"""ROC AUC, decision rates and distance errors used by the perception bench and the arbiter."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from drone_ssl.mono.evaluation import decision_rates, distance_errors, obstacle_auc, roc_auc
+
+
+def test_roc_auc_known_values() -> None:
+    positive = np.array([1, 1, 0, 0], bool)
+    assert roc_auc(np.array([4, 3, 2, 1]), positive) == 1.0
+    assert roc_auc(np.array([1, 2, 3, 4]), positive) == 0.0
+    assert roc_auc(np.array([1, 1, 1, 1]), positive) == 0.5
+    assert roc_auc(np.array([4, 2, 3, 1]), positive) == 0.75
+    assert roc_auc(np.array([1, 2]), np.array([True, True])) is None
+
+
+def test_obstacle_auc_treats_nearer_as_more_likely_and_skips_missing() -> None:
+    truth = np.array([0.5, 1.0, 3.0, 4.0, 2.0])
+    predicted = np.array([0.6, 1.1, 2.5, 5.0, np.nan])
+    assert obstacle_auc(predicted, truth, avoid_distance_m=1.2) == 1.0
+
+
+def test_decision_rates() -> None:
+    tpr, fpr = decision_rates(np.array([0.5, 2.0, 0.9, 3.0]), np.array([0.6, 0.7, 2.0, 3.0]), 1.2)
+    assert tpr == 0.5 and fpr == 0.5
+
+
+def test_distance_errors() -> None:
+    errors = distance_errors(np.array([1.0, 2.0, 5.0, np.nan]), np.array([1.1, 2.0, 3.0, 2.0]))
+    assert errors["median_abs_m"] == pytest.approx(0.1)
+    assert errors["bad_share"] == pytest.approx(1 / 3)
+    assert errors["coverage"] == pytest.approx(0.75) and errors["n"] == 3
+    assert distance_errors(np.array([np.nan]), np.array([1.0]))["coverage"] == 0.0
