@@ -31,6 +31,6 @@ def render_pair(width: int, height: int, layers: Sequence[Layer], seed: int = 0,
     return tuple(np.clip(img, 0, 255).round().astype(np.uint8) for img in down)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def pair():
     return render_pair
