@@ -54,6 +54,8 @@ class CommandLoop:
         self._once: list[CommandBuilder] = []  # extra commands for the next tick only
         self._emergency_until: float | None = None  # sending the emergency bit until the state flips
         self._emergency_target = True
+        self._emergency_sent = False  # the bit in the last REF: a new toggle needs a rising edge
+        self._emergency_needs_edge = False
         self._airborne_since: float | None = None
         self._started = clock()
         self.fault: DroneError | None = None
@@ -89,6 +91,7 @@ class CommandLoop:
         with self._lock:
             self._emergency_until = self._clock() + EMERGENCY_SEND_S
             self._emergency_target = target
+            self._emergency_needs_edge = True
             if target:
                 self._want_flying = False
                 self._command = Command.hover()
@@ -181,7 +184,9 @@ class CommandLoop:
             if flipped or now > self._emergency_until:
                 self._emergency_until = None
             else:
-                emergency = True
+                emergency = not (self._emergency_needs_edge and self._emergency_sent)  # one low REF first
+                self._emergency_needs_edge = False
+        self._emergency_sent = emergency
         builders.append(partial(at.ref, takeoff=self._want_flying, emergency=emergency))
         command = self._command if self._want_flying and action is Action.FLY else Command.hover()
         command = limit_command(command, state, self._limits)

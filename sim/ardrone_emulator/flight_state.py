@@ -35,6 +35,8 @@ class Timing:
     link_lost_s: float = 2.0  # no command this long: the link is lost, the drone lands
     low_battery_pct: float = 20.0  # the low-battery bit; no takeoff below it
     critical_battery_pct: float = 10.0  # a flying drone lands by itself below it
+    demo_hz: float = 15.0  # navdata rate in bootstrap and demo mode
+    full_hz: float = 200.0  # navdata rate with navdata_demo FALSE
 
 
 class FlightStateMachine:

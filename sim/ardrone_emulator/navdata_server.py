@@ -18,8 +18,6 @@ from sim.ardrone_emulator.events import EventLog, WireEvent
 from sim.ardrone_emulator.faults import FaultyChannel
 from sim.ardrone_emulator.flight_state import FlightStateMachine, NavdataMode
 
-RATE_HZ = {NavdataMode.BOOTSTRAP: 15.0, NavdataMode.DEMO: 15.0, NavdataMode.FULL: 200.0}
-
 
 def body_frame(state: DroneState) -> DroneState:
     """World-frame velocity (the simulator's) turned into body (forward, right, up), as navdata reports it."""
@@ -84,7 +82,8 @@ class NavdataServer:
             now = self._clock()
             self._machine.tick(now)
             if self._client is not None and now >= next_send:
-                next_send = now + 1.0 / RATE_HZ[self._machine.mode]
+                timing = self._machine.timing
+                next_send = now + 1.0 / (timing.full_hz if self._machine.mode is NavdataMode.FULL else timing.demo_hz)
                 if not self._channel.faults.navdata_silent:
                     self._channel.put(now, self.packet(now))
             for packet in self._channel.due(now):

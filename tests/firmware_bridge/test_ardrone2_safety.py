@@ -1,0 +1,193 @@
+"""Every safety path of ARDrone2 ends landed against the emulator: navdata silence, packet loss, low battery,
+altitude and flight-time limits, Ctrl-C, an exception in the pilot and one inside the command loop."""
+
+import signal
+import time
+
+import pytest
+from conftest import FAST_MODEL, bridge_for
+
+from drone_ssl.errors import DroneError, LinkLostError
+from drone_ssl.types import Command
+from firmware_bridge.ardrone2 import ARDrone2
+from firmware_bridge.command_loop import CommandLoop
+from firmware_bridge.errors import SafetyLandingError
+from firmware_bridge.protocol.navdata import ControlState
+from sim.ardrone_emulator import NavdataMode
+
+LANDED = ControlState.LANDED
+
+
+def landed(emu) -> bool:
+    return emu.wait_until(lambda m: m.control is LANDED and not m.airborne, timeout=5.0)
+
+
+def test_connect_leaves_bootstrap_and_sets_the_limits(emulator):
+    with ARDrone2(bridge_for(emulator, max_altitude_m=1.7), FAST_MODEL) as drone:
+        assert emulator.machine.mode is NavdataMode.DEMO
+        assert emulator.machine.config["control:altitude_max"] == "1700"
+        state = drone.state()
+        assert not state.flying and state.battery == pytest.approx(100.0) and state.link_ok
+        config = drone.read_config()
+        assert config["general:navdata_demo"] == "TRUE" and config["control:control_vz_max"] == "700"
+
+
+def test_takeoff_fly_and_land(emulator):
+    with ARDrone2(bridge_for(emulator), FAST_MODEL) as drone:
+        drone.takeoff()
+        assert drone.state().flying and drone.state().altitude == pytest.approx(0.5, abs=0.1)
+        drone.send(Command(pitch=-0.5))
+        assert emulator.wait_until(lambda m: m.control is ControlState.FLYING, 2.0)
+        assert emulator.wait_until(lambda m: m.body_state.velocity[0] > 0.5, 2.0)  # world +x is forward at yaw 0
+        drone.land()
+        assert emulator.machine.control is LANDED
+    assert emulator.machine.commands_received > 20
+
+
+def test_context_exit_lands(emulator):
+    with ARDrone2(bridge_for(emulator), FAST_MODEL) as drone:
+        drone.takeoff()
+        assert emulator.machine.airborne
+    assert landed(emulator)
+
+
+def test_navdata_silence_hovers_then_lands_and_raises(emulator):
+    with ARDrone2(bridge_for(emulator, navdata_hover_s=0.3, navdata_lost_s=1.0), FAST_MODEL) as drone:
+        drone.takeoff()
+        drone.send(Command(pitch=-0.5))
+        assert emulator.wait_until(lambda m: m.control is ControlState.FLYING, 2.0)
+        emulator.faults.navdata_silent = True
+        assert emulator.wait_until(lambda m: m.control is ControlState.HOVERING, 1.0)  # hover before giving up
+        assert emulator.wait_until(lambda m: m.control in (ControlState.LANDING, LANDED), 2.0)
+        with pytest.raises(LinkLostError):
+            drone.send(Command(pitch=-0.5))
+    assert landed(emulator)
+
+
+def test_total_packet_loss_lands_on_both_sides(emulator):
+    drone = ARDrone2(bridge_for(emulator), FAST_MODEL)
+    with pytest.raises(LinkLostError), drone:
+        drone.takeoff()
+        emulator.faults.loss_pct = 100.0
+        assert emulator.wait_until(lambda m: m.link_lost, 3.0)  # the drone's own 2 s rule (0.6 s here)
+        drone.send(Command(pitch=-0.3))  # raises once the bridge notices the silence
+        time.sleep(1.0)
+        drone.send(Command(pitch=-0.3))
+    assert landed(emulator)
+
+
+def test_moderate_loss_and_jitter_still_fly(emulator):
+    emulator.faults.loss_pct = 20.0
+    emulator.faults.jitter_s = 0.05
+    emulator.faults.corrupt_pct = 10.0
+    with ARDrone2(bridge_for(emulator), FAST_MODEL) as drone:
+        drone.takeoff()
+        for _ in range(10):
+            drone.send(Command(yaw=0.5))
+            time.sleep(0.03)
+        assert drone.fault is None
+    assert landed(emulator)
+    assert emulator.navdata_channel.corrupted > 0
+
+
+def test_low_battery_lands_and_refuses_takeoff(emulator):
+    with (
+        pytest.raises(SafetyLandingError, match="battery"),
+        ARDrone2(bridge_for(emulator, min_battery_pct=60.0), FAST_MODEL) as drone,
+    ):
+        drone.takeoff()
+        emulator.faults.battery_drain_pct_per_s = 40.0
+        for _ in range(100):
+            drone.send(Command(yaw=0.2))
+            time.sleep(0.05)
+    assert landed(emulator)
+    with (
+        ARDrone2(bridge_for(emulator, min_battery_pct=60.0), FAST_MODEL) as drone,
+        pytest.raises(DroneError, match="battery"),
+    ):
+        drone.takeoff()
+
+
+def test_altitude_limit_stops_climbing(emulator):
+    with ARDrone2(bridge_for(emulator, max_altitude_m=0.7), FAST_MODEL) as drone:
+        drone.takeoff()
+        for _ in range(40):
+            drone.send(Command(gaz=1.0))
+            time.sleep(0.03)
+        assert emulator.machine.body_state.altitude <= 0.7 + 0.1
+    assert landed(emulator)
+
+
+def test_altitude_far_over_the_limit_lands(emulator):
+    with (
+        pytest.raises(SafetyLandingError, match="altitude"),
+        ARDrone2(bridge_for(emulator, max_altitude_m=0.3, altitude_margin_m=0.1), FAST_MODEL) as drone,
+    ):
+        drone.takeoff()  # climbs to 0.5 m, over 0.3 + 0.1
+        time.sleep(0.5)
+        drone.send(Command.hover())
+    assert landed(emulator)
+
+
+def test_flight_time_limit_lands(emulator):
+    with (
+        pytest.raises(SafetyLandingError, match="flight time"),
+        ARDrone2(bridge_for(emulator, max_flight_s=1.0), FAST_MODEL) as drone,
+    ):
+        drone.takeoff()
+        for _ in range(100):
+            drone.send(Command(yaw=0.1))
+            time.sleep(0.03)
+    assert landed(emulator)
+
+
+def test_ctrl_c_lands(emulator):
+    with pytest.raises(KeyboardInterrupt), ARDrone2(bridge_for(emulator), FAST_MODEL) as drone:
+        drone.takeoff()
+        signal.raise_signal(signal.SIGINT)
+    assert landed(emulator)
+
+
+def test_exception_in_the_pilot_lands(emulator):
+    with pytest.raises(RuntimeError), ARDrone2(bridge_for(emulator), FAST_MODEL) as drone:
+        drone.takeoff()
+        raise RuntimeError("a bug in the stack")
+    assert landed(emulator)
+
+
+def test_exception_inside_the_command_loop_lands(emulator, monkeypatch):
+    with ARDrone2(bridge_for(emulator), FAST_MODEL) as drone:
+        drone.takeoff()
+        original, calls = CommandLoop.tick, []
+
+        def failing_once(self, now):
+            calls.append(now)
+            if len(calls) == 1:
+                raise OSError("simulated failure")
+            return original(self, now)
+
+        monkeypatch.setattr(CommandLoop, "tick", failing_once)
+        assert emulator.wait_until(lambda m: m.control in (ControlState.LANDING, LANDED), 2.0)
+        with pytest.raises(DroneError, match="command loop failed"):
+            drone.send(Command(pitch=-0.2))
+    assert landed(emulator)
+
+
+def test_emergency_cuts_and_reset_allows_takeoff(emulator):
+    with ARDrone2(bridge_for(emulator), FAST_MODEL) as drone:
+        drone.takeoff()
+        drone.emergency()
+        assert emulator.machine.emergency and emulator.wait_until(lambda m: m.control is LANDED, 2.0)
+        with pytest.raises(DroneError, match="emergency"):
+            drone.takeoff()
+        drone.reset_emergency()
+        assert not emulator.machine.emergency
+        drone.takeoff()
+        assert emulator.machine.airborne
+    assert landed(emulator)
+
+
+def test_no_drone_is_a_typed_error_quickly(emulator):
+    config = bridge_for(emulator, navdata_port=emulator.ports.at, connect_timeout_s=0.3)  # nothing answers there
+    with pytest.raises(DroneError, match="no navdata"), ARDrone2(config, FAST_MODEL):
+        pass
