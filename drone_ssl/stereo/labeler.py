@@ -79,14 +79,8 @@ class StereoLabeler:
         """Depth, nearest-obstacle label and profile of a disparity map; advances the blind-frame count."""
         cfg, limits = self.config.stereo, self.config
         f, b = self.rectifier.focal_px, self.rectifier.baseline_m
-        rows, cols = central_region(disparity.shape, cfg.roi_width, cfg.roi_height)
-        roi = disparity[rows, cols]
-        finite = np.isfinite(roi)
-        valid_fraction = float(finite.mean())
-        distance = None
-        if valid_fraction >= cfg.min_valid_fraction and finite.any():
-            d = nearest_disparity(roi[finite], cfg.bin_px, cfg.nearest_fraction)
-            distance = distance_of(d, f, b, limits.min_distance_m, limits.max_distance_m)
+        distance, valid_fraction = self._nearest(disparity)
+        rows, _ = central_region(disparity.shape, cfg.roi_width, cfg.roi_height)
         profile_d = column_profile(
             disparity, rows, cfg.profile_columns, cfg.bin_px, cfg.nearest_fraction, cfg.min_valid_fraction
         )
@@ -100,6 +94,26 @@ class StereoLabeler:
             profile_m=profile,
             available=self.available,
         )
+
+    def ideal_distance(self, depth_m: np.ndarray) -> float | None:
+        """The label a perfect matcher would give for a true depth map (simulator evaluation); no side effects."""
+        depth = np.asarray(depth_m, dtype=np.float32)
+        with np.errstate(divide="ignore"):
+            disparity = np.where(np.isfinite(depth), self.rectifier.focal_px * self.rectifier.baseline_m / depth, 0.0)
+        return self._nearest(np.where(np.isnan(depth), np.nan, disparity))[0]
+
+    def _nearest(self, disparity: np.ndarray) -> tuple[float | None, float]:
+        """(nearest-obstacle distance or None, share of valid pixels) in the central region."""
+        cfg, limits = self.config.stereo, self.config
+        rows, cols = central_region(disparity.shape, cfg.roi_width, cfg.roi_height)
+        roi = disparity[rows, cols]
+        finite = np.isfinite(roi)
+        valid_fraction = float(finite.mean())
+        if valid_fraction < cfg.min_valid_fraction or not finite.any():
+            return None, valid_fraction
+        d = nearest_disparity(roi[finite], cfg.bin_px, cfg.nearest_fraction)
+        f, b = self.rectifier.focal_px, self.rectifier.baseline_m
+        return distance_of(d, f, b, limits.min_distance_m, limits.max_distance_m), valid_fraction
 
     def _blind_reading(self) -> StereoReading:
         w, h = self.rectifier.size

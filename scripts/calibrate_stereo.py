@@ -1,0 +1,86 @@
+"""Calibrate a stereo camera from chessboard image pairs and write the OpenCV YAML the stack reads.
+
+Usage: python scripts/calibrate_stereo.py --left shots/left --right shots/right --board 9x6 --square 0.025 \
+           --out stereo_calibration.yaml
+Pairs are matched by file name (left/0001.png with right/0001.png).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import cv2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
+
+from drone_ssl.cli import main_guard  # noqa: E402
+from drone_ssl.stereo.calibration import CalibrationError  # noqa: E402
+from drone_ssl.stereo.chessboard import Chessboard, calibrate_stereo  # noqa: E402
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".tif", ".tiff"}
+
+
+def parse_board(text: str) -> tuple[int, int]:
+    try:
+        columns, rows = (int(v) for v in text.lower().split("x"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--board must look like 9x6 (inner corners), got {text!r}") from exc
+    return columns, rows
+
+
+def image_pairs(left_dir: Path, right_dir: Path) -> list[tuple[str, Path, Path]]:
+    """(name, left path, right path) for every image name present in both folders."""
+    for folder in (left_dir, right_dir):
+        if not folder.is_dir():
+            raise CalibrationError(f"{folder} is not a folder of images")
+    left = {p.name: p for p in left_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES}
+    right = {p.name: p for p in right_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES}
+    unmatched = sorted(set(left) ^ set(right))
+    if unmatched:
+        raise CalibrationError(f"images without a partner of the same name in the other folder: {', '.join(unmatched)}")
+    return [(name, left[name], right[name]) for name in sorted(left)]
+
+
+def read_gray(path: Path):
+    image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    if image is None:
+        raise CalibrationError(f"{path} cannot be read as an image")
+    return image
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--left", type=Path, required=True, help="folder of left-camera chessboard images")
+    parser.add_argument("--right", type=Path, required=True, help="folder of right-camera images, same file names")
+    parser.add_argument("--board", type=parse_board, required=True, help="inner corners per row x per column, e.g. 9x6")
+    parser.add_argument("--square", type=float, required=True, help="side of one chessboard square in metres")
+    parser.add_argument("--out", type=Path, default=Path("stereo_calibration.yaml"), help="calibration file to write")
+    args = parser.parse_args()
+
+    board = Chessboard(args.board[0], args.board[1], args.square)
+    found = image_pairs(args.left, args.right)
+    pairs = [(read_gray(left), read_gray(right)) for _, left, right in found]
+    report = calibrate_stereo(pairs, board, [name for name, _, _ in found])
+    report.calibration.save(args.out)
+    cal = report.calibration
+    print(f"pairs used: {report.pairs_used} of {len(found)}")
+    if report.rejected:
+        print(f"board not found in both images of: {', '.join(report.rejected)}")
+    print(
+        f"reprojection RMS: stereo {report.stereo_rms_px:.3f} px, left {report.left_rms_px:.3f} px, "
+        f"right {report.right_rms_px:.3f} px"
+    )
+    print(
+        f"image size {cal.image_size[0]}x{cal.image_size[1]}, focal {cal.focal_px:.1f} px, "
+        f"baseline {cal.baseline_m * 1000:.1f} mm"
+    )
+    print(f"written: {args.out}")
+    if report.stereo_rms_px > 1.0:
+        print("warning: RMS above 1 px; retake the images (sharp, whole board, varied poses) before flying")
+    return 0
+
+
+if __name__ == "__main__":
+    main_guard(main)

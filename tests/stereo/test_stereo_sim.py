@@ -1,0 +1,56 @@
+"""Stereo on pairs rendered by the simulator, against the known geometry (the renderer's true depth)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from drone_ssl.config import load_config
+from drone_ssl.stereo import StereoLabeler
+from drone_ssl.types import Command
+
+sim_drone = pytest.importorskip("sim.sim_drone")
+
+
+@pytest.fixture(scope="module")
+def frames():
+    """Eight stereo frames with ground truth, turning on the spot at takeoff height."""
+    config = load_config()
+    out = []
+    with sim_drone.SimDrone(config) as drone:
+        drone.takeoff()
+        drone.send(Command(yaw=0.8))
+        for _ in range(8):
+            for _ in range(2):
+                observation = drone.read()
+            out.append((observation, drone.ground_truth()))
+    return config, out
+
+
+def test_disparity_matches_the_rendered_geometry(frames) -> None:
+    config, shots = frames
+    stereo = StereoLabeler.ideal(config.camera, config.perception)
+    fb = stereo.rectifier.focal_px * stereo.rectifier.baseline_m
+    for observation, truth in shots:
+        disparity = stereo.read(observation.left, observation.right).disparity
+        error = disparity - fb / truth.depth
+        valid = np.isfinite(error)
+        assert valid.mean() > 0.7
+        assert np.median(np.abs(error[valid])) < 0.4  # pixels
+        assert (np.abs(error[valid]) > 2.0).mean() < 0.05  # gross mismatches
+
+
+def test_labels_match_the_ideal_label_of_the_true_depth(frames) -> None:
+    config, shots = frames
+    stereo = StereoLabeler.ideal(config.camera, config.perception)
+    for observation, truth in shots:
+        reading = stereo.read(observation.left, observation.right)
+        ideal = stereo.ideal_distance(truth.depth)
+        assert reading.available and reading.distance_m is not None
+        assert reading.distance_m == pytest.approx(ideal, rel=0.12)
+
+
+def test_a_cut_right_camera_makes_stereo_unavailable(frames) -> None:
+    config, shots = frames
+    stereo = StereoLabeler.ideal(config.camera, config.perception)
+    assert not stereo.read(shots[0][0].left, None).available
