@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drone_ssl.config.bridge import BridgeConfig
+from drone_ssl.config.flight import ArbiterConfig, BehaviourConfig
 from drone_ssl.config.loader import section, spec
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.errors import ConfigError
@@ -147,3 +148,5 @@ class Config:
     camera: CameraConfig = section(CameraConfig)
     perception: PerceptionConfig = section(PerceptionConfig)
     bridge: BridgeConfig = section(BridgeConfig)
+    arbiter: ArbiterConfig = section(ArbiterConfig)
+    behaviour: BehaviourConfig = section(BehaviourConfig)

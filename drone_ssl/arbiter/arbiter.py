@@ -1,0 +1,186 @@
+"""`Arbiter`: per frame, decide which cue flies (stereo, mono with training wheels, mono alone, none)."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from drone_ssl.arbiter.criteria import fallback_reason, switch_reason
+from drone_ssl.arbiter.decision import Decision
+from drone_ssl.arbiter.events import OverrideEvent, PhaseSwitch
+from drone_ssl.arbiter.phases import STRATEGIES, Phase
+from drone_ssl.arbiter.training_wheels import TrainingWheels
+from drone_ssl.config.flight import ArbiterConfig
+
+if TYPE_CHECKING:  # annotations only: the arbiter needs no model code (torch) to decide
+    from drone_ssl.learner.metrics import ValidationMetrics
+    from drone_ssl.mono.reading import MonoReading
+    from drone_ssl.stereo.reading import StereoReading
+
+_TRADED = {Phase.STEREO, Phase.MONO}  # the pair the dwell time and hysteresis guard
+
+
+class Arbiter:
+    """The behaviour arbiter of the persistent self-supervised loop.
+
+    Call `update` once per stereo frame with that frame's stereo reading (None when the right image is missing),
+    the mono reading (pass it every frame, in every phase: frames without one count toward "mono unusable"),
+    and the learner's latest validation metrics (None before the first; the same object may be passed again).
+
+    Mono is *trusted* from the start (strategy `mono`), or once the held-out window passes the switch rules
+    (`naive`, `persistent`), until it fails the looser fallback rules or the training wheels fire too often;
+    trust lost this way returns only with a later learning round. The phase follows from trust and the cues:
+    stereo up -> MONO if mono is trusted and usable, else STEREO (trading the two waits `min_dwell_s` unless
+    mono stopped giving readings); stereo down -> MONO_ONLY if mono is trusted and usable, else SAFE.
+    """
+
+    def __init__(self, config: ArbiterConfig, avoid_distance_m: float, mono_threshold_m: float | None = None) -> None:
+        self.config = config
+        self.strategy = STRATEGIES[config.strategy]
+        self.avoid_distance_m = avoid_distance_m
+        self.mono_threshold_m = avoid_distance_m if mono_threshold_m is None else mono_threshold_m
+        self.mono_trusted = self.strategy.mono_trusted_from_start
+        self.phase = Phase.MONO if self.mono_trusted else Phase.STEREO
+        self.wheels = TrainingWheels(
+            imminent_m=config.wheels_imminent_share * avoid_distance_m,
+            clear_m=avoid_distance_m,
+            bound=config.wheels_bound,
+            decay=config.wheels_decay,
+        )
+        self.stereo_cut = False
+        self._phase_since: float | None = None
+        self._trust_reason = "given model" if self.mono_trusted else ""
+        self._distrust_reason = ""
+        self._distrust_round = -1  # trust may only be (re)gained on a later learning round than this
+        self._latest_round = -1
+        self._metrics_key: tuple[float, int] | None = None
+        self._mono_missing = 0
+        self._override_times: deque[float] = deque()
+
+    def cut_stereo(self) -> None:
+        """Ignore stereo from now on, as if the right camera were gone (the persistence experiment)."""
+        self.stereo_cut = True
+
+    def update(
+        self,
+        t: float,
+        stereo: StereoReading | None,
+        mono: MonoReading | None,
+        metrics: ValidationMetrics | None,
+    ) -> Decision:
+        """Decide this frame's flying cue and whether there is an obstacle ahead."""
+        if self._phase_since is None:
+            self._phase_since = t
+        if metrics is not None:
+            self._take_metrics(metrics)
+        self._mono_missing = 0 if mono is not None and mono.distance_m is not None else self._mono_missing + 1
+        switch = self._follow_cues(t, stereo)
+        if self.phase is Phase.STEREO:
+            decision = self._stereo_decision(t, stereo)
+        elif self.phase is Phase.SAFE:
+            decision = Decision(t, Phase.SAFE, None, False, None, None, self.avoid_distance_m)
+        else:
+            decision = self._mono_decision(t, stereo, mono)
+        if decision.override_event is not None:
+            self._count_override(decision.override_event)
+        return replace(decision, switch=switch) if switch is not None else decision
+
+    @property
+    def mono_usable(self) -> bool:
+        return self._mono_missing < self.config.mono_lost_after
+
+    def _take_metrics(self, m: ValidationMetrics) -> None:
+        key = (m.t, m.learning_round)
+        if key == self._metrics_key:
+            return
+        self._metrics_key = key
+        self._latest_round = max(self._latest_round, m.learning_round)
+        if math.isfinite(m.threshold_m):
+            self.mono_threshold_m = m.threshold_m
+        if not self.strategy.learns_trust:
+            return
+        if not self.mono_trusted:
+            reason = switch_reason(m, self.config) if m.learning_round > self._distrust_round else None
+            if reason is not None:
+                self.mono_trusted, self._trust_reason = True, reason
+        else:
+            reason = fallback_reason(m, self.config)
+            if reason is not None:
+                self._distrust(reason)
+
+    def _distrust(self, reason: str) -> None:
+        self.mono_trusted = False
+        self._distrust_reason = reason
+        self._distrust_round = self._latest_round
+        self._override_times.clear()
+
+    def _count_override(self, event: OverrideEvent) -> None:
+        """Too many overrides in the window also mean mono has degraded (a new room, before the metrics say so)."""
+        times, c = self._override_times, self.config
+        times.append(event.t)
+        while times and times[0] < event.t - c.fallback_window_s:
+            times.popleft()
+        if self.strategy.learns_trust and c.fallback_overrides and len(times) >= c.fallback_overrides:
+            self._distrust(f"{len(times)} training-wheel overrides in {c.fallback_window_s:g} s")
+
+    def _follow_cues(self, t: float, stereo: StereoReading | None) -> PhaseSwitch | None:
+        """Move to the phase the cues and trust call for; the switch event, or None."""
+        stereo_up = not self.stereo_cut and stereo is not None and stereo.available
+        mono_ok = self.mono_trusted and self.mono_usable
+        up_target, down_target = (Phase.MONO, Phase.MONO_ONLY) if mono_ok else (Phase.STEREO, Phase.SAFE)
+        target = up_target if stereo_up else down_target
+        if target is self.phase:
+            return None
+        assert self._phase_since is not None
+        if {target, self.phase} == _TRADED and self.mono_usable and t - self._phase_since < self.config.min_dwell_s:
+            return None  # a trust change waits out the dwell time; a mono that gives no readings does not
+        switch = PhaseSwitch(t, self.phase, target, self._reason(target, stereo))
+        self.phase, self._phase_since = target, t
+        self.wheels.reset()
+        return switch
+
+    def _reason(self, target: Phase, stereo: StereoReading | None) -> str:
+        if target is Phase.MONO:
+            return self._trust_reason if self.phase is Phase.STEREO else "stereo back"
+        if not self.mono_usable:
+            mono_state = f"mono gave no reading for {self._mono_missing} frames"
+        else:
+            mono_state = self._distrust_reason or "mono not validated"
+        if target is Phase.STEREO:
+            return mono_state if self.phase is not Phase.SAFE else "stereo back"
+        lost = "stereo cut" if self.stereo_cut else "no right image" if stereo is None else "stereo unavailable"
+        if target is Phase.MONO_ONLY:
+            return lost
+        return f"{lost}; {mono_state}" if self.phase is not Phase.MONO_ONLY else mono_state
+
+    def _stereo_decision(self, t: float, stereo: StereoReading | None) -> Decision:
+        assert stereo is not None  # STEREO is only chosen with stereo up
+        d = stereo.distance_m
+        obstacle = d is not None and d < self.avoid_distance_m
+        return Decision(t, Phase.STEREO, "stereo", obstacle, d, stereo.profile_m, self.avoid_distance_m)
+
+    def _mono_decision(self, t: float, stereo: StereoReading | None, mono: MonoReading | None) -> Decision:
+        d = mono.distance_m if mono is not None else None
+        profile = mono.profile_m if mono is not None else None
+        obstacle = d is not None and d < self.mono_threshold_m
+        if self.phase is Phase.MONO_ONLY or not self.strategy.training_wheels:
+            return Decision(t, self.phase, "mono", obstacle, d, profile, self.mono_threshold_m)
+        assert stereo is not None  # MONO is only chosen with stereo up
+        event = self.wheels.update(t, stereo.distance_m, d, obstacle, self.mono_threshold_m)
+        counter = self.wheels.counter
+        if self.wheels.latched:
+            return Decision(
+                t,
+                Phase.MONO,
+                "stereo",
+                True,
+                stereo.distance_m,
+                stereo.profile_m,
+                self.avoid_distance_m,
+                override=True,
+                override_event=event,
+                wheels_counter=event.counter if event else counter,
+            )
+        return Decision(t, Phase.MONO, "mono", obstacle, d, profile, self.mono_threshold_m, wheels_counter=counter)

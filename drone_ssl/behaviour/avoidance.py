@@ -1,0 +1,126 @@
+"""`AvoidanceBehaviour`: fly straight; on an obstacle stop, yaw until clear, turn a bit further; no cue: land."""
+
+from __future__ import annotations
+
+import enum
+import math
+
+import numpy as np
+
+from drone_ssl.arbiter.decision import Decision
+from drone_ssl.arbiter.phases import Phase
+from drone_ssl.behaviour.action import Action
+from drone_ssl.behaviour.loops import SpeedLoop
+from drone_ssl.behaviour.turns import CLOCKWISE, YawTracker, freer_side
+from drone_ssl.config.flight import BehaviourConfig
+from drone_ssl.types import Command, DroneState
+
+
+class Mode(str, enum.Enum):
+    CRUISE = "cruise"  # straight ahead at the cruise speed and altitude ("hold" while the cue is blind)
+    STOP = "stop"  # hover until slow
+    TURN = "turn"  # yaw until the cue reads clear
+    EXTRA_TURN = "extra_turn"  # the further turn: random 1-3 rad (paper) or a margin (freer side)
+    HOVER = "hover"  # no trusted cue: hover for a while
+    LAND = "land"  # no trusted cue for too long: land (final)
+    BOXED_IN = "boxed_in"  # a full turn found no way out: land (final)
+
+
+class AvoidanceBehaviour:
+    """The paper's obstacle avoidance on the arbiter's decisions, one `step` per frame.
+
+    `turn_mode` "paper": always clockwise, then a further uniform random turn in [paper_extra_min_rad,
+    paper_extra_max_rad]. "freer_side": toward the side whose third of the view has the farther nearest obstacle
+    (the decision's profile at the moment of stopping), then `freer_extra_rad` more. Randomness only from `rng`.
+    While the flying cue is blind the drone hovers in place; in SAFE it hovers, then asks to land, and a
+    landing once asked for is never taken back.
+    """
+
+    def __init__(self, config: BehaviourConfig, rng: np.random.Generator) -> None:
+        self.config = config
+        self.rng = rng
+        self.mode = Mode.CRUISE
+        self.speed = SpeedLoop(config)
+        self.yaw = YawTracker()
+        self._since = 0.0  # when the current mode began
+        self._last_t: float | None = None
+        self._direction = CLOCKWISE
+        self._clear = 0  # consecutive clear decisions while turning
+        self._extra_rad = 0.0
+
+    def step(self, t: float, decision: Decision, state: DroneState) -> Action:
+        """The action for this frame, given the arbiter's decision and the drone's navdata."""
+        dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
+        self._last_t = t
+        if self.mode in (Mode.LAND, Mode.BOXED_IN):
+            return self._act(Command.hover(), land=True)
+        if decision.phase is Phase.SAFE:
+            return self._safe(t)
+        if self.mode is Mode.HOVER:  # a trusted cue is back before the landing was asked for
+            self._enter(Mode.CRUISE, t)
+        if self.mode is Mode.CRUISE:
+            return self._cruise(t, decision, state, dt)
+        if self.mode is Mode.STOP:
+            return self._stop(t, decision, state, dt)
+        return self._turn(t, decision, state, dt)
+
+    def _act(self, command: Command, land: bool = False, state: str | None = None) -> Action:
+        return Action(command, land, state or self.mode.value)
+
+    def _enter(self, mode: Mode, t: float) -> None:
+        self.mode, self._since = mode, t
+        if mode is Mode.CRUISE:
+            self.speed.reset()
+
+    def _safe(self, t: float) -> Action:
+        if self.mode is not Mode.HOVER:
+            self._enter(Mode.HOVER, t)
+        if t - self._since >= self.config.safe_hover_s:
+            self._enter(Mode.LAND, t)
+            return self._act(Command.hover(), land=True)
+        return self._act(Command.hover())
+
+    def _cruise(self, t: float, decision: Decision, state: DroneState, dt: float) -> Action:
+        if decision.obstacle:
+            self._direction = (
+                freer_side(decision.profile_m, self.rng) if self.config.turn_mode == "freer_side" else CLOCKWISE
+            )
+            self._enter(Mode.STOP, t)
+            return self._stop(t, decision, state, dt)
+        if decision.blind:
+            self.speed.reset()
+            return self._act(Command.hover(), state="hold")
+        return self._act(self.speed.command(state, dt, self.config.cruise_speed_mps, 0.0))
+
+    def _stop(self, t: float, decision: Decision, state: DroneState, dt: float) -> Action:
+        forward, right, _ = state.velocity
+        slow = math.hypot(forward, right) < self.config.stop_speed_mps
+        if not slow and t - self._since < self.config.stop_timeout_s:
+            return self._act(Command.hover())
+        self._enter(Mode.TURN, t)
+        self.speed.reset()
+        self.yaw.start(state.yaw, self._direction)
+        self._clear = 0
+        return self._turn(t, decision, state, dt)
+
+    def _turn(self, t: float, decision: Decision, state: DroneState, dt: float) -> Action:
+        c = self.config
+        turned = self.yaw.update(state.yaw)
+        if self.mode is Mode.TURN:
+            self._clear = self._clear + 1 if not decision.obstacle and not decision.blind else 0
+            if self._clear >= c.clear_frames:
+                self._extra_rad = (
+                    self.rng.uniform(c.paper_extra_min_rad, c.paper_extra_max_rad)
+                    if c.turn_mode == "paper"
+                    else c.freer_extra_rad
+                )
+                self._enter(Mode.EXTRA_TURN, t)
+                self.yaw.start(state.yaw, self._direction)
+                turned = 0.0
+            elif turned >= c.max_turn_rad:
+                self._enter(Mode.BOXED_IN, t)
+                return self._act(Command.hover(), land=True)
+        if self.mode is Mode.EXTRA_TURN and turned >= self._extra_rad:
+            self._enter(Mode.CRUISE, t)
+            return self._cruise(t, decision, state, dt)
+        return self._act(self.speed.command(state, dt, 0.0, self._direction * c.turn_rate))
