@@ -133,7 +133,7 @@ class CommandLoop:
                 next_tick, delay = self._clock(), 0.0
             if self._wake.wait(max(0.0, delay)):
                 self._wake.clear()
-                next_tick = self._clock() + self._period  # sent early: the next regular tick is a period later
+                next_tick = self._clock()  # send now; the next regular tick follows a period after this one
 
     def _send_land_safely(self) -> None:
         try:
