@@ -1,4 +1,4 @@
-"""Build the real drone a script asked for: `--drone HOST --stereo URL [--stereo-right URL] --calib FILE`."""
+"""Build the real drone a script asked for: `--drone HOST [--stereo URL [--stereo-right URL] --calib FILE]`."""
 
 from __future__ import annotations
 
@@ -7,30 +7,37 @@ from pathlib import Path
 
 from drone_ssl.config.schema import Config
 from drone_ssl.drone import Drone
-from drone_ssl.stereo.calibration import StereoCalibration
+from drone_ssl.errors import DroneError
+from drone_ssl.stereo.calibration import CalibrationError, StereoCalibration
 from firmware_bridge.ardrone2 import ARDrone2
 from firmware_bridge.bebop import Bebop2
+from firmware_bridge.frames import StereoSource
+from firmware_bridge.front_camera import FrontCamera
 from firmware_bridge.stereo_stream import StereoStream
 
 
 def real_drone(
     config: Config,
     host: str,
-    stereo: str | int,
-    calibration: str | Path,
+    stereo: str | int | None = None,
+    calibration: str | Path | None = None,
     stereo_right: str | int | None = None,
 ) -> Drone:
     """An unconnected `ARDrone2` (or `Bebop2` for bridge.backend=bebop2) reading rectified pairs of the stack's
-    camera size from the stereo stream; raises CalibrationError / ConfigError naming what is wrong."""
+    camera size from the stereo stream. Without a stereo stream an AR.Drone flies on its own front camera
+    (mono only: Observation.right is None). Raises CalibrationError / DroneError naming what is wrong."""
     bridge = replace(config.bridge, host=host)
-    layout = "two_streams" if stereo_right is not None else bridge.stereo.layout
-    stream = StereoStream(
-        stereo,
-        stereo_right,
-        StereoCalibration.load(calibration),
-        layout=layout,
-        output_size=(config.camera.width, config.camera.height),
-        frame_timeout_s=bridge.stereo.frame_timeout_s,
-    )
+    size = (config.camera.width, config.camera.height)
+    source: StereoSource
+    if stereo is None:
+        if bridge.backend == "bebop2":
+            raise DroneError("the Bebop 2 backend needs a stereo stream: pass --stereo URL and --calib FILE")
+        source = FrontCamera(host, bridge.video_port, size, bridge.stereo.frame_timeout_s)
+    elif calibration is None:
+        raise CalibrationError("a stereo stream needs its calibration: pass --calib FILE (scripts/calibrate_stereo.py)")
+    else:
+        layout = "two_streams" if stereo_right is not None else bridge.stereo.layout
+        calib = StereoCalibration.load(calibration)
+        source = StereoStream(stereo, stereo_right, calib, layout, size, bridge.stereo.frame_timeout_s)
     backend = Bebop2 if bridge.backend == "bebop2" else ARDrone2
-    return backend(bridge, config.drone, stream)
+    return backend(bridge, config.drone, source)

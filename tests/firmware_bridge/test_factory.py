@@ -5,11 +5,13 @@ from dataclasses import replace
 import pytest
 
 from drone_ssl.config import load_config
+from drone_ssl.errors import DroneError
 from drone_ssl.stereo.calibration import CalibrationError, StereoCalibration
 from drone_ssl.types import Command
 from firmware_bridge.ardrone2 import ARDrone2
 from firmware_bridge.bebop import Bebop2
 from firmware_bridge.factory import real_drone
+from firmware_bridge.front_camera import FrontCamera
 from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, KinematicBody, Timing
 
 
@@ -40,3 +42,9 @@ def test_backend_and_calibration_errors(tmp_path):
     assert isinstance(real_drone(config, "127.0.0.1", "0", calib), Bebop2)
     with pytest.raises(CalibrationError, match="does not exist"):
         real_drone(config, "127.0.0.1", "0", tmp_path / "missing.yaml")
+    with pytest.raises(CalibrationError, match="--calib"):
+        real_drone(config, "127.0.0.1", "0")
+    with pytest.raises(DroneError, match="needs a stereo stream"):
+        real_drone(config, "127.0.0.1")
+    mono = real_drone(load_config(), "127.0.0.1")
+    assert isinstance(mono, ARDrone2) and isinstance(mono.stereo, FrontCamera)
