@@ -1,10 +1,10 @@
-"""Fly the simulated room (--sim) or a real AR.Drone 2.0 (--drone HOST) and write a run folder."""
+"""Fly the simulated room (--sim) or a real AR.Drone 2.0 (--drone HOST), learning mono from stereo as it goes."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
@@ -14,8 +14,12 @@ from tqdm import tqdm  # noqa: E402
 
 from drone_ssl.cli import add_config_args, config_from_args, main_guard, run_folder  # noqa: E402
 from drone_ssl.config import dump_config  # noqa: E402
+from drone_ssl.config.flight import STRATEGY_NAMES  # noqa: E402
 from drone_ssl.errors import DroneSSLError  # noqa: E402
-from drone_ssl.plots import plot_series, plot_trajectory, save_image_grid  # noqa: E402
+from drone_ssl.flight_report import plot_flight, summarise, summary_table, write_summary  # noqa: E402
+from drone_ssl.pilot import Evaluation, FrameResult, Pilot  # noqa: E402
+from drone_ssl.stack import ESTIMATORS, build_pilot  # noqa: E402
+from drone_ssl.stereo.labeler import StereoLabeler  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -24,63 +28,118 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     target.add_argument("--sim", action="store_true", help="fly the PyBullet room simulator")
     target.add_argument("--drone", metavar="HOST", help="fly a real AR.Drone 2.0 at this address")
     parser.add_argument("--seed", type=int, default=None, help="room, textures and flight seed (default sim.seed)")
-    parser.add_argument("--duration", type=float, default=60.0, metavar="SECONDS", help="simulated flight time")
-    parser.add_argument("--out", metavar="DIR", help="run folder (default runs/<time>-seed<N>)")
+    parser.add_argument("--duration", type=float, default=120.0, metavar="SECONDS", help="flight time (simulated)")
+    parser.add_argument("--strategy", choices=STRATEGY_NAMES, help="arbiter strategy (default arbiter.strategy)")
+    parser.add_argument("--estimator", choices=ESTIMATORS, default="cnn", help="monocular estimator")
+    parser.add_argument("--model", type=Path, metavar="PATH", help="start from this mono model (needed by 'mono')")
+    parser.add_argument("--cut-stereo-at", type=float, metavar="SECONDS", help="lose stereo from then on")
+    parser.add_argument("--out", metavar="DIR", help="run folder (default runs/<time>-<strategy>-seed<N>)")
+    parser.add_argument("--view", action="store_true", help="live window: stereo pair, disparity, mono, phase")
     add_config_args(parser)
     args = parser.parse_args(argv)
     if not args.duration > 0:
         parser.error(f"--duration must be a positive number of seconds, got {args.duration}")
     if args.seed is not None and args.seed < 0:
         parser.error(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.cut_stereo_at is not None and not args.cut_stereo_at >= 0:
+        parser.error(f"--cut-stereo-at must be a time in seconds >= 0, got {args.cut_stereo_at}")
+    if args.model is not None and not args.model.is_file():
+        parser.error(f"--model {args.model} does not exist; pass a model file (e.g. models/mono_cnn.pt)")
     return args
 
 
+class StatusLine:
+    """The live line under the progress bar: sim time, phase, mono AUC, collisions, overrides."""
+
+    def __init__(self, pilot: Pilot, total_frames: int) -> None:
+        self.pilot = pilot
+        self.bar = tqdm(total=total_frames, unit="frame", dynamic_ncols=True, mininterval=0.5)
+
+    def __call__(self, result: FrameResult) -> None:
+        stats, latest = self.pilot.stats, self.pilot.learner.latest
+        auc = "-" if latest is None or latest.roc_auc != latest.roc_auc else f"{latest.roc_auc:.2f}"
+        self.bar.update(1)
+        self.bar.set_postfix_str(
+            f"t={result.observation.t:6.1f}s {result.decision.phase.value:<9} auc={auc} "
+            f"collisions={stats.collisions} overrides={stats.overrides}",
+            refresh=False,
+        )
+
+    def close(self) -> None:
+        self.bar.close()
+
+
 def fly_sim(args: argparse.Namespace) -> int:
-    from sim.scripted_flight import fly_scripted
     from sim.sim_drone import SimDrone
 
-    config = config_from_args(args, [] if args.seed is None else [f"sim.seed={args.seed}"])
-    out = run_folder(args.out, f"seed{config.sim.seed}")
+    extra = [] if args.seed is None else [f"sim.seed={args.seed}"]
+    extra += [] if args.strategy is None else [f"arbiter.strategy={args.strategy}"]
+    config = config_from_args(args, extra)
+    strategy = config.arbiter.strategy
+    view = None
+    if args.view:
+        from drone_ssl.live_view import LiveView
+
+        view = LiveView()
+    out = run_folder(args.out, f"{strategy}-seed{config.sim.seed}")
     (out / "config.yaml").write_text(dump_config(config))
-    snapshots: list[list[np.ndarray]] = []
-    frames = round(args.duration * config.sim.camera_hz)
-    bar = tqdm(total=frames, unit="frame", desc="scripted flight", dynamic_ncols=True)
-
-    def on_frame(frame, gt) -> None:
-        bar.update(1)
-        bar.set_postfix_str(
-            f"t={frame.t:6.1f}s ahead={gt.nearest_ahead_m:4.2f}m collisions={gt.collisions}", refresh=False
-        )
-        if bar.n % max(1, frames // 4) == 1 and frame.right is not None:
-            snapshots.append([frame.left, frame.right, np.clip(gt.depth, 0, 6)])
-
+    started = time.perf_counter()
     with SimDrone(config) as drone:
-        report = fly_scripted(drone, args.duration, on_frame)
+        drone.rig.export_calibration(out / "stereo_calibration.yaml")
+        labeler = StereoLabeler(drone.rig.calibration, config.perception)
+
+        def evaluator() -> Evaluation:  # ground truth, for statistics only
+            return Evaluation(drone.ground_truth().nearest_ahead_m, len(drone.collisions))
+
+        pilot = build_pilot(
+            drone,
+            config,
+            labeler,
+            args.estimator,
+            args.model,
+            lock_step=True,
+            evaluator=evaluator,
+            seed=config.sim.seed,
+        )
+        status = StatusLine(pilot, round(args.duration * config.sim.camera_hz))
+
+        def on_frame(result: FrameResult) -> None:
+            status(result)
+            if view is not None:
+                view.show(result)
+                if view.stop_requested:
+                    pilot.request_stop()
+
+        try:
+            stats = pilot.fly(args.duration, args.cut_stereo_at, on_frame)
+        finally:
+            status.close()
+            if view is not None:
+                view.close()
+            model_path = pilot.learner.save(out)
         footprints = [(o.footprint().points, o.footprint().radius) for o in drone.world.obstacles]
-        collisions = np.array([c.position[:2] for c in drone.collisions]).reshape(-1, 2)
-    bar.close()
-    summary = report.summary()
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    track = np.array(report.track)
-    plot_trajectory(
-        out / "trajectory.png",
-        track[:, 1:3],
+        collision_xy = np.array([c.position[:2] for c in drone.collisions]).reshape(-1, 2)
+    facts = {
+        "strategy": strategy,
+        "estimator": args.estimator,
+        "seed": config.sim.seed,
+        "cut_stereo_at_s": args.cut_stereo_at,
+        "learning_rounds": pilot.learner.rounds,
+        "model": model_path.name,
+    }
+    summary = summarise(stats, pilot.learner.history, time.perf_counter() - started, facts)
+    write_summary(out / "summary.json", summary)
+    plot_flight(
+        out,
+        stats,
+        pilot.learner.history,
         config.sim.room.size_m,
         footprints,
-        collisions,
-        title=f"scripted flight, seed {config.sim.seed}",
+        collision_xy,
+        config.perception.avoid_distance_m,
+        f"{strategy}, {args.estimator}, seed {config.sim.seed}",
     )
-    plot_series(
-        out / "nearest_ahead.png",
-        track[:, 0],
-        {"ground truth nearest ahead": np.array(report.nearest_ahead_m)},
-        "distance (m)",
-        "free distance ahead",
-    )
-    if snapshots:
-        save_image_grid(out / "frames.png", snapshots, ["left", "right", "true depth (m)"])
-    width = max(len(k) for k in summary)
-    print("\n".join(f"{k:<{width}}  {v}" for k, v in summary.items()))
+    print(summary_table(summary))
     print(f"run folder: {out}")
     return 0
 
@@ -88,9 +147,7 @@ def fly_sim(args: argparse.Namespace) -> int:
 def main() -> int:
     args = parse_args()
     if args.drone is not None:
-        raise DroneSSLError(
-            "--drone is not available yet: the AR.Drone 2.0 bridge is still being built; fly --sim meanwhile"
-        )
+        raise DroneSSLError("--drone is not wired yet: the AR.Drone 2.0 bridge is still being integrated; use --sim")
     return fly_sim(args)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from drone_ssl.config.bridge import BridgeConfig
 from drone_ssl.config.flight import ArbiterConfig, BehaviourConfig
+from drone_ssl.config.learner import LearnerConfig
 from drone_ssl.config.loader import section, spec
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.errors import ConfigError
@@ -148,5 +149,6 @@ class Config:
     camera: CameraConfig = section(CameraConfig)
     perception: PerceptionConfig = section(PerceptionConfig)
     bridge: BridgeConfig = section(BridgeConfig)
+    learner: LearnerConfig = section(LearnerConfig)
     arbiter: ArbiterConfig = section(ArbiterConfig)
     behaviour: BehaviourConfig = section(BehaviourConfig)

@@ -1,0 +1,98 @@
+"""Running statistics of one flight: time and collisions per phase, overrides, distance, the mono track record."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from drone_ssl.arbiter import Decision, Phase
+from drone_ssl.types import DroneState
+
+
+@dataclass
+class FrameTrace:
+    """What the plots need of one frame."""
+
+    t: float
+    phase: str
+    position: tuple[float, float, float] | None
+    stereo_m: float  # NaN where stereo gave no label
+    mono_m: float  # NaN where mono gave no reading
+    true_m: float  # NaN without ground truth
+    collisions: int  # total so far (ground truth; NaN-free: 0 without)
+
+
+@dataclass
+class FlightStats:
+    """Accumulates the summary figures frame by frame."""
+
+    frame_period_s: float
+    time_in_phase_s: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    collisions_by_phase: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    collisions: int = 0
+    overrides: int = 0
+    frames: int = 0
+    mono_frames: int = 0  # frames flown on mono (MONO or MONO_ONLY)
+    stereo_labels: int = 0
+    distance_flown_m: float = 0.0
+    switch_time_s: float | None = None
+    first_t: float | None = None
+    last_t: float = 0.0
+    trace: list[FrameTrace] = field(default_factory=list)
+    _last_position: tuple[float, float] | None = None
+
+    def add(
+        self,
+        t: float,
+        decision: Decision,
+        state: DroneState,
+        stereo_m: float | None,
+        mono_m: float | None,
+        true_m: float | None,
+        collisions_total: int | None,
+    ) -> None:
+        if self.first_t is None:
+            self.first_t = t
+        phase = decision.phase.value
+        self.frames += 1
+        self.last_t = t
+        self.time_in_phase_s[phase] += self.frame_period_s
+        if decision.phase in (Phase.MONO, Phase.MONO_ONLY):
+            self.mono_frames += 1
+        if decision.override_event is not None:
+            self.overrides += 1
+        if decision.switch is not None and decision.switch.phase is Phase.MONO and self.switch_time_s is None:
+            self.switch_time_s = t - self.first_t
+        if stereo_m is not None:
+            self.stereo_labels += 1
+        if collisions_total is not None and collisions_total > self.collisions:
+            self.collisions_by_phase[phase] += collisions_total - self.collisions
+            self.collisions = collisions_total
+        self._add_distance(state)
+        nan = math.nan
+        self.trace.append(
+            FrameTrace(
+                t,
+                phase,
+                state.position,
+                nan if stereo_m is None else stereo_m,
+                nan if mono_m is None else mono_m,
+                nan if true_m is None else true_m,
+                self.collisions,
+            )
+        )
+
+    def _add_distance(self, state: DroneState) -> None:
+        if state.position is not None:
+            x, y = state.position[0], state.position[1]
+            if self._last_position is not None:
+                self.distance_flown_m += math.hypot(x - self._last_position[0], y - self._last_position[1])
+            self._last_position = (x, y)
+        else:  # a real drone without positioning: integrate the navdata speed
+            self.distance_flown_m += math.hypot(state.velocity[0], state.velocity[1]) * self.frame_period_s
+
+    def per_ten_minutes(self, phase: str) -> float | None:
+        """Collisions per 10 minutes spent in `phase`; None when no time was spent there."""
+        seconds = self.time_in_phase_s.get(phase, 0.0)
+        return None if seconds <= 0 else 600.0 * self.collisions_by_phase.get(phase, 0) / seconds

@@ -1,0 +1,146 @@
+"""`OnlineLearner`: learns the mono estimator from stereo labels while flying, in sim time or in a thread."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+import numpy as np
+
+from drone_ssl.config.learner import LearnerConfig
+from drone_ssl.config.perception import PerceptionConfig
+from drone_ssl.learner.backends import TrainingBackend
+from drone_ssl.learner.buffer import Sample
+from drone_ssl.learner.metrics import ValidationMetrics, validation_metrics
+from drone_ssl.mono.reading import MonoReading
+from drone_ssl.stereo.reading import StereoReading
+
+
+class OnlineLearner:
+    """Self-supervised: it sees the left image and the stereo reading, never ground truth.
+
+    Every labelled frame enters a validation window of the most recent samples (never trained on); when it
+    leaves the window it joins the training set. In the simulator `advance(t)` runs a fixed amount of training
+    per simulated second, so a flight is deterministic and independent of the machine's speed; on a real drone
+    `start()` trains in a background thread and publishes new weights without ever blocking inference.
+    """
+
+    def __init__(self, config: LearnerConfig, perception: PerceptionConfig, backend: TrainingBackend) -> None:
+        self.config = config
+        self.perception = perception
+        self.backend = backend
+        self.window: deque[Sample] = deque(maxlen=config.validation_window)
+        self.history: list[ValidationMetrics] = []
+        self.threshold_m = perception.avoid_distance_m  # re-chosen from the ROC after each validation
+        self.rounds = 0  # weights published so far
+        self.steps = 0  # training steps done
+        self.samples = 0  # labelled frames observed
+        self._next_step_t: float | None = None
+        self._next_publish_t: float | None = None
+        self._next_validate_t: float | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()  # guards rounds/steps bookkeeping shared with the background thread
+        self.error: BaseException | None = None  # what stopped the background thread, if anything
+
+    @property
+    def latest(self) -> ValidationMetrics | None:
+        return self.history[-1] if self.history else None
+
+    def observe(
+        self, t: float, left: np.ndarray, stereo: StereoReading | None, mono: MonoReading | None, priority: bool = False
+    ) -> bool:
+        """Offer one frame; it becomes a sample when stereo gives a label. Returns whether it was taken."""
+        if stereo is None or stereo.distance_m is None or not math.isfinite(stereo.distance_m):
+            return False
+        mono_m = mono.distance_m if mono is not None and mono.distance_m is not None else math.nan
+        sample = Sample(t, left, float(stereo.distance_m), stereo.depth_m, float(mono_m), self.rounds, priority)
+        leaving = self.window[0] if len(self.window) == self.window.maxlen else None
+        self.window.append(sample)
+        if leaving is not None:
+            self.backend.add(leaving)
+        self.samples += 1
+        return True
+
+    def advance(self, t: float) -> None:
+        """Lock-step mode: do the training, publishing and validation due by simulated time `t`."""
+        if self._next_step_t is None:
+            self._next_step_t = self._next_publish_t = t
+        if self.config.steps_per_sim_s > 0:
+            period = 1.0 / self.config.steps_per_sim_s
+            while self._next_step_t <= t:
+                if self.backend.train_step():
+                    self.steps += 1
+                self._next_step_t += period
+        while self._next_publish_t <= t:
+            if self.backend.has_news():
+                self._publish(wait=True)
+            self._next_publish_t += self.config.publish_every_s
+        self.validate_if_due(t)
+
+    def validate_if_due(self, t: float) -> None:
+        """Recompute the validation metrics every `validate_every_s` (both modes; cheap: no inference)."""
+        if self._next_validate_t is None:
+            self._next_validate_t = t
+        while self._next_validate_t <= t:
+            self.validate(t)
+            self._next_validate_t += self.config.validate_every_s
+
+    def validate(self, t: float) -> ValidationMetrics | None:
+        """Score the mono estimates made by trained weights over the held-out window; re-choose the threshold."""
+        scored = [s for s in self.window if s.mono_round >= 1]
+        if not scored:
+            return None
+        mono = np.array([s.mono_m for s in scored])
+        stereo = np.array([s.distance_m for s in scored])
+        metrics = validation_metrics(
+            t, self.rounds, mono, stereo, self.perception.avoid_distance_m, self.config.target_tpr
+        )
+        self.history.append(metrics)
+        if math.isfinite(metrics.threshold_m):
+            self.threshold_m = metrics.threshold_m
+        return metrics
+
+    def start(self) -> None:
+        """Real-time mode: train continuously in a background thread, publishing every `publish_every_s`."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="online-learner", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+
+    def save(self, folder: Path) -> Path:
+        """Write the trained model into `folder`; returns its path."""
+        path = Path(folder) / self.backend.model_file
+        self.backend.save(path)
+        return path
+
+    def _run(self) -> None:
+        last_publish = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                if self.backend.train_step():
+                    with self._lock:
+                        self.steps += 1
+                else:
+                    self._stop.wait(0.05)  # nothing to learn from yet
+                if time.monotonic() - last_publish >= self.config.publish_every_s:
+                    last_publish = time.monotonic()
+                    if self.backend.has_news():
+                        self._publish(wait=False)
+        except BaseException as exc:  # noqa: BLE001 - kept for the pilot to report; flying goes on with old weights
+            self.error = exc
+
+    def _publish(self, wait: bool) -> None:
+        self.backend.publish(wait)
+        with self._lock:
+            self.rounds += 1

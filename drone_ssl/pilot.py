@@ -1,0 +1,140 @@
+"""The pilot loop: once per stereo frame, stereo -> mono -> learner -> arbiter -> behaviour -> command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from drone_ssl.arbiter import Arbiter, Decision
+from drone_ssl.behaviour import Action, AvoidanceBehaviour
+from drone_ssl.drone import Drone
+from drone_ssl.flight_stats import FlightStats
+from drone_ssl.learner.online import OnlineLearner
+from drone_ssl.mono.reading import MonoEstimator, MonoReading
+from drone_ssl.stereo.labeler import StereoLabeler
+from drone_ssl.stereo.reading import StereoReading
+from drone_ssl.types import Observation
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Ground truth for one frame, from a simulator: for statistics and logs only, never for the learner."""
+
+    nearest_ahead_m: float
+    collisions: int
+
+
+class Evaluator(Protocol):
+    def __call__(self) -> Evaluation: ...
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    """Everything the loop decided on one frame (for the status line, the log and the plots)."""
+
+    observation: Observation
+    stereo: StereoReading | None
+    mono: MonoReading
+    decision: Decision
+    action: Action
+    evaluation: Evaluation | None
+
+
+class Pilot:
+    """Runs the persistent self-supervised loop on any `Drone`.
+
+    In lock-step mode (the simulator) the learner trains on simulated time inside the loop; otherwise it trains
+    in a background thread and the loop never waits for it. `evaluator`, when given, is asked for ground truth
+    after each frame; what it says is only counted and logged.
+    """
+
+    def __init__(
+        self,
+        drone: Drone,
+        labeler: StereoLabeler,
+        estimator: MonoEstimator,
+        learner: OnlineLearner,
+        arbiter: Arbiter,
+        behaviour: AvoidanceBehaviour,
+        frame_period_s: float,
+        lock_step: bool,
+        evaluator: Evaluator | None = None,
+    ) -> None:
+        self.drone = drone
+        self.labeler = labeler
+        self.estimator = estimator
+        self.learner = learner
+        self.arbiter = arbiter
+        self.behaviour = behaviour
+        self.lock_step = lock_step
+        self.evaluator = evaluator
+        self.stats = FlightStats(frame_period_s)
+        self.stereo_cut = False
+        self._stop_requested = False
+
+    def request_stop(self) -> None:
+        """End the flight after the current frame (it lands as always)."""
+        self._stop_requested = True
+
+    def cut_stereo(self) -> None:
+        """Stop using the right camera from now on (the persistence experiment)."""
+        self.stereo_cut = True
+        self.arbiter.cut_stereo()
+
+    def fly(
+        self,
+        duration_s: float,
+        cut_stereo_at_s: float | None = None,
+        on_frame: Callable[[FrameResult], None] | None = None,
+    ) -> FlightStats:
+        """Take off, fly for `duration_s` (drone time), land. Landing also happens on any exception."""
+        if not self.lock_step:
+            self.learner.start()
+        try:
+            self.drone.takeoff()
+            start: float | None = None
+            while True:
+                observation = self.drone.read()
+                start = observation.t if start is None else start
+                elapsed = observation.t - start
+                if elapsed >= duration_s:
+                    break
+                if cut_stereo_at_s is not None and elapsed >= cut_stereo_at_s and not self.stereo_cut:
+                    self.cut_stereo()
+                result = self.step(observation)
+                if on_frame is not None:
+                    on_frame(result)
+                if result.action.land or self._stop_requested:
+                    break
+        finally:
+            self.learner.stop()
+            self.drone.land()
+        return self.stats
+
+    def step(self, observation: Observation) -> FrameResult:
+        """One pass of the loop on one frame; sends the command (or nothing when the behaviour asks to land)."""
+        t, left = observation.t, observation.left
+        right = None if self.stereo_cut else observation.right
+        stereo = self.labeler.read(left, right) if right is not None else None
+        mono = self.estimator.predict(left)
+        decision = self.arbiter.update(t, stereo, mono, self.learner.latest)
+        self.learner.observe(t, left, stereo, mono, priority=decision.override_event is not None)
+        if self.lock_step:
+            self.learner.advance(t)
+        else:
+            self.learner.validate_if_due(t)
+        action = self.behaviour.step(t, decision, observation.state)
+        if not action.land:
+            self.drone.send(action.command)
+        evaluation = self.evaluator() if self.evaluator is not None else None
+        self.stats.add(
+            t,
+            decision,
+            observation.state,
+            stereo.distance_m if stereo is not None else None,
+            mono.distance_m,
+            evaluation.nearest_ahead_m if evaluation is not None else None,
+            evaluation.collisions if evaluation is not None else None,
+        )
+        return FrameResult(observation, stereo, mono, decision, action, evaluation)

@@ -1,0 +1,68 @@
+"""Assemble the loop from a config: estimator and its learner, stereo labeler, arbiter, behaviour, pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from drone_ssl.arbiter import Arbiter
+from drone_ssl.behaviour import AvoidanceBehaviour
+from drone_ssl.config import Config
+from drone_ssl.drone import Drone
+from drone_ssl.errors import DroneSSLError
+from drone_ssl.learner.backends import CnnBackend, TextonBackend, TrainingBackend
+from drone_ssl.learner.online import OnlineLearner
+from drone_ssl.mono.cnn_estimator import CnnEstimator
+from drone_ssl.mono.cnn_trainer import CnnTrainer
+from drone_ssl.mono.texton_estimator import TextonKnnEstimator
+from drone_ssl.pilot import Evaluator, Pilot
+from drone_ssl.stereo.labeler import StereoLabeler
+
+ESTIMATORS = ("cnn", "textons")
+
+
+def make_backend(config: Config, estimator: str, model: Path | None) -> TrainingBackend:
+    """The mono estimator (fresh, or loaded from `model`) with the half of the learner that trains it."""
+    perception, camera = config.perception, config.camera
+    if estimator == "cnn":
+        if model is not None:
+            trainer = CnnTrainer.from_checkpoint(model, perception, camera.width, camera.height)
+        else:
+            trainer = CnnTrainer(perception, camera.width, camera.height, seed=config.learner.seed)
+        cnn = CnnEstimator(trainer.export_onnx(), trainer.metadata(), perception)
+        return CnnBackend(config.learner, trainer, cnn)
+    if estimator == "textons":
+        textons = TextonKnnEstimator.load(model, perception) if model is not None else TextonKnnEstimator(perception)
+        return TextonBackend(config.learner, textons)
+    raise DroneSSLError(f"unknown estimator {estimator!r}; choose one of: {', '.join(ESTIMATORS)}")
+
+
+def build_pilot(
+    drone: Drone,
+    config: Config,
+    labeler: StereoLabeler,
+    estimator: str = "cnn",
+    model: Path | None = None,
+    lock_step: bool = True,
+    evaluator: Evaluator | None = None,
+    seed: int = 0,
+) -> Pilot:
+    """Everything the loop needs, wired the same way for the simulator and the real drone."""
+    if config.arbiter.strategy == "mono" and model is None:
+        raise DroneSSLError("strategy 'mono' flies a given model from the first frame: pass --model PATH")
+    backend = make_backend(config, estimator, model)
+    learner = OnlineLearner(config.learner, config.perception, backend)
+    arbiter = Arbiter(config.arbiter, config.perception.avoid_distance_m)
+    behaviour = AvoidanceBehaviour(config.behaviour, np.random.default_rng(seed))
+    return Pilot(
+        drone,
+        labeler,
+        backend.estimator,
+        learner,
+        arbiter,
+        behaviour,
+        frame_period_s=1.0 / config.sim.camera_hz if lock_step else 1.0 / config.sim.camera_hz,
+        lock_step=lock_step,
+        evaluator=evaluator,
+    )

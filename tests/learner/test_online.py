@@ -1,0 +1,102 @@
+"""Online learner: held-out window, simulated-time schedule, publishing, validation and threshold."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from drone_ssl.config import load_config
+from drone_ssl.learner.buffer import Sample
+from drone_ssl.learner.online import OnlineLearner
+from drone_ssl.mono.reading import MonoReading
+from drone_ssl.stereo.reading import StereoReading
+
+
+class CountingBackend:
+    """Records what reaches training; each step 'learns' once something is there."""
+
+    model_file = "none"
+
+    def __init__(self) -> None:
+        self.estimator = None
+        self.trained: list[Sample] = []
+        self.steps = 0
+        self.published = 0
+
+    def add(self, sample: Sample) -> None:
+        self.trained.append(sample)
+
+    def train_step(self) -> bool:
+        if not self.trained:
+            return False
+        self.steps += 1
+        return True
+
+    def has_news(self) -> bool:
+        return self.steps > 0
+
+    def publish(self, wait: bool) -> None:
+        self.published += 1
+
+    def save(self, path) -> None:
+        raise AssertionError("not used")
+
+
+def reading(distance: float | None) -> StereoReading:
+    nan = np.full((2, 2), np.nan, np.float32)
+    return StereoReading(nan, nan, distance, 1.0, np.full(3, np.nan, np.float32), True)
+
+
+def make(**learner) -> tuple[OnlineLearner, CountingBackend]:
+    overrides = [f"learner.{k}={v}" for k, v in learner.items()]
+    config = load_config(overrides=overrides)
+    backend = CountingBackend()
+    return OnlineLearner(config.learner, config.perception, backend), backend
+
+
+def test_recent_window_is_held_out_from_training() -> None:
+    learner, backend = make(validation_window=20, buffer_size=100)
+    image = np.zeros((4, 4), np.uint8)
+    for i in range(30):
+        assert learner.observe(i * 0.1, image, reading(2.0), MonoReading(2.0, 1.0))
+    assert len(learner.window) == 20 and len(backend.trained) == 10
+    assert {s.t for s in backend.trained}.isdisjoint({s.t for s in learner.window})
+    assert not learner.observe(3.0, image, reading(None), None)  # no stereo label: no sample
+    assert not learner.observe(3.1, image, None, None)
+
+
+def test_training_follows_simulated_time_not_calls() -> None:
+    a, backend_a = make(validation_window=20, steps_per_sim_s=4.0, publish_every_s=1.0)
+    b, backend_b = make(validation_window=20, steps_per_sim_s=4.0, publish_every_s=1.0)
+    image = np.zeros((4, 4), np.uint8)
+    for i in range(60):
+        for learner in (a, b):
+            learner.observe(i * 0.1, image, reading(2.0), MonoReading(2.0, 1.0))
+        a.advance(i * 0.1)  # every frame
+        if i % 10 == 9:
+            b.advance(i * 0.1)  # once a second: the same work must be due
+    assert backend_a.steps == backend_b.steps > 0
+    assert a.rounds == b.rounds == backend_a.published > 0
+
+
+def test_validation_scores_only_trained_predictions_and_rechooses_the_threshold() -> None:
+    learner, _ = make(validation_window=100, target_tpr=0.9)
+    image = np.zeros((4, 4), np.uint8)
+    learner.rounds = 1  # predictions below come from trained weights
+    rng = np.random.default_rng(0)
+    for i in range(100):
+        stereo = float(rng.uniform(0.5, 4.0))
+        learner.observe(i * 0.1, image, reading(stereo), MonoReading(stereo * 1.1, 1.0))
+    metrics = learner.validate(10.0)
+    assert metrics.n == 100 and metrics.roc_auc == pytest.approx(1.0)
+    assert metrics.tpr >= 0.9 and metrics.fpr <= 0.05
+    assert learner.threshold_m == pytest.approx(metrics.threshold_m)
+    assert learner.threshold_m == pytest.approx(learner.perception.avoid_distance_m * 1.1, rel=0.1)
+
+
+def test_untrained_predictions_are_not_scored() -> None:
+    learner, _ = make(validation_window=50)
+    image = np.zeros((4, 4), np.uint8)
+    for i in range(50):
+        learner.observe(i * 0.1, image, reading(1.0 + i % 3), MonoReading(2.0, 1.0))
+    assert learner.validate(5.0) is None and learner.history == []
