@@ -31,9 +31,12 @@ class AvoidanceBehaviour:
 
     `turn_mode` "paper": always clockwise, then a further uniform random turn in [paper_extra_min_rad,
     paper_extra_max_rad]. "freer_side": toward the side whose third of the view has the farther nearest obstacle
-    (the decision's profile at the moment of stopping), then `freer_extra_rad` more. Randomness only from `rng`.
-    While the flying cue is blind the drone hovers in place; in SAFE it hovers, then asks to land, and a
-    landing once asked for is never taken back.
+    (the decision's profile at the moment of stopping), then `freer_extra_rad` more; a stop within `keep_side_s`
+    of the last manoeuvre keeps its side, so a corner does not make it swing back and forth. "Clear" means the
+    cue reads at least `clear_margin_m` beyond its obstacle threshold. Randomness only from `rng`.
+    While the flying cue is blind the drone hovers in place, and after `blind_turn_frames` it turns in place as
+    if for an obstacle (a texture-less view stays blind until the drone looks elsewhere); in SAFE it hovers,
+    then asks to land, and a landing once asked for is never taken back.
     """
 
     def __init__(self, config: BehaviourConfig, rng: np.random.Generator) -> None:
@@ -42,11 +45,12 @@ class AvoidanceBehaviour:
         self.mode = Mode.CRUISE
         self.speed = SpeedLoop(config)
         self.yaw = YawTracker()
-        self._since = 0.0  # when the current mode began
+        self._since = -math.inf  # when the current mode began
         self._last_t: float | None = None
         self._direction = CLOCKWISE
         self._clear = 0  # consecutive clear decisions while turning
         self._extra_rad = 0.0
+        self._blind = 0  # consecutive blind frames while cruising
 
     def step(self, t: float, decision: Decision, state: DroneState) -> Action:
         """The action for this frame, given the arbiter's decision and the drone's navdata."""
@@ -68,7 +72,7 @@ class AvoidanceBehaviour:
         return Action(command, land, state or self.mode.value)
 
     def _enter(self, mode: Mode, t: float) -> None:
-        self.mode, self._since = mode, t
+        self.mode, self._since, self._blind = mode, t, 0
         if mode is Mode.CRUISE:
             self.speed.reset()
 
@@ -81,13 +85,15 @@ class AvoidanceBehaviour:
         return self._act(Command.hover())
 
     def _cruise(self, t: float, decision: Decision, state: DroneState, dt: float) -> Action:
-        if decision.obstacle:
-            self._direction = (
-                freer_side(decision.profile_m, self.rng) if self.config.turn_mode == "freer_side" else CLOCKWISE
-            )
+        self._blind = self._blind + 1 if decision.blind and not decision.obstacle else 0
+        if decision.obstacle or self._blind >= self.config.blind_turn_frames:
+            if self.config.turn_mode == "paper":
+                self._direction = CLOCKWISE
+            elif t - self._since >= self.config.keep_side_s:  # else keep the last side: no dithering in corners
+                self._direction = freer_side(decision.profile_m, self.rng)
             self._enter(Mode.STOP, t)
             return self._stop(t, decision, state, dt)
-        if decision.blind:
+        if self._blind:
             self.speed.reset()
             return self._act(Command.hover(), state="hold")
         return self._act(self.speed.command(state, dt, self.config.cruise_speed_mps, 0.0))
@@ -107,7 +113,7 @@ class AvoidanceBehaviour:
         c = self.config
         turned = self.yaw.update(state.yaw)
         if self.mode is Mode.TURN:
-            self._clear = self._clear + 1 if not decision.obstacle and not decision.blind else 0
+            self._clear = self._clear + 1 if _clear(decision, c.clear_margin_m) else 0
             if self._clear >= c.clear_frames:
                 self._extra_rad = (
                     self.rng.uniform(c.paper_extra_min_rad, c.paper_extra_max_rad)
@@ -124,3 +130,12 @@ class AvoidanceBehaviour:
             self._enter(Mode.CRUISE, t)
             return self._cruise(t, decision, state, dt)
         return self._act(self.speed.command(state, dt, 0.0, self._direction * c.turn_rate))
+
+
+def _clear(decision: Decision, margin_m: float) -> bool:
+    """The flying cue sees free space ahead with a margin, so the turn does not end on the obstacle's edge."""
+    return (
+        not decision.obstacle
+        and decision.distance_m is not None
+        and decision.distance_m >= decision.threshold_m + margin_m
+    )

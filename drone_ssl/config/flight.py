@@ -62,6 +62,9 @@ class BehaviourConfig:
     turn_mode: str = spec("freer_side", choices=TURN_MODES)  # paper: always clockwise + random extra turn
     turn_rate: float = spec(0.5, lo=0.05, hi=1.0)  # yaw command while turning
     clear_frames: int = spec(2, lo=1, hi=100)  # consecutive clear decisions that end "yaw until clear"
+    clear_margin_m: float = spec(0.5, lo=0.0, hi=10.0)  # "clear" = this much beyond the cue's obstacle threshold
+    keep_side_s: float = spec(5.0, lo=0.0, hi=600.0)  # a new stop this soon after a manoeuvre turns the same way
+    blind_turn_frames: int = spec(3, lo=1, hi=1000)  # blind this many frames in a row: turn in place to find a view
     paper_extra_min_rad: float = spec(1.0, lo=0.0, hi=6.3)  # the paper's further random turn, uniform in [min, max]
     paper_extra_max_rad: float = spec(3.0, lo=0.0, hi=6.3)
     freer_extra_rad: float = spec(0.35, lo=0.0, hi=3.2)  # margin turned past "clear" toward the freer side

@@ -182,3 +182,35 @@ def test_braking_that_never_settles_still_turns_after_the_timeout() -> None:
     states = [b.step(t * DT, decision(t * DT, obstacle=True), state(forward=0.5)).state for t in range(40)]
     timeout_frames = round(BehaviourConfig().stop_timeout_s / DT)
     assert states[:timeout_frames] == ["stop"] * timeout_frames and states[timeout_frames] == "turn"
+
+
+def test_a_view_that_stays_blind_is_turned_away_from_in_place() -> None:
+    f = Flight(behaviour(), forward=0.0)
+    blind = lambda t: decision(t, distance=None)  # noqa: E731
+    frames = BehaviourConfig().blind_turn_frames
+    states = [f.step(blind(f.t)).state for _ in range(frames)]
+    assert states == ["hold"] * (frames - 1) + ["turn"]  # already slow: the stop is over at once
+    assert f.step(blind(f.t)).state == "turn"  # a blind frame is not "clear"
+
+
+def test_clear_needs_a_margin_beyond_the_obstacle_threshold() -> None:
+    f = Flight(behaviour(), forward=0.0)
+    f.until("turn", lambda t: decision(t, obstacle=True, distance=0.9, profile=LEFT_BLOCKED))
+    barely = 1.2 + BehaviourConfig().clear_margin_m - 0.05  # no longer an obstacle, not yet clear
+    assert all(f.step(decision(f.t, distance=barely)).state == "turn" for _ in range(10))
+    f.step(decision(f.t, distance=2.0))
+    assert f.step(decision(f.t, distance=2.0)).state == "extra_turn"
+
+
+def test_a_stop_soon_after_a_manoeuvre_keeps_turning_the_same_way() -> None:
+    f = Flight(behaviour(), forward=0.0)
+    first = f.until("turn", lambda t: decision(t, obstacle=True, distance=0.9, profile=LEFT_BLOCKED))
+    f.until("cruise", lambda t: decision(t))
+    # Right away the other side looks freer (a corner): it does not swing back.
+    again = f.until("turn", lambda t: decision(t, obstacle=True, distance=0.9, profile=RIGHT_BLOCKED))
+    assert np.sign(again.command.yaw) == np.sign(first.command.yaw) == 1
+    f.until("cruise", lambda t: decision(t))
+    for _ in range(round(BehaviourConfig().keep_side_s / DT)):
+        f.step(decision(f.t))
+    later = f.until("turn", lambda t: decision(t, obstacle=True, distance=0.9, profile=RIGHT_BLOCKED))
+    assert later.command.yaw < 0  # after cruising a while the freer side is chosen afresh
