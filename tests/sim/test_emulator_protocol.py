@@ -57,6 +57,17 @@ class RawClient:
         self.nav.close()
 
 
+def drain(client: RawClient) -> None:
+    client.nav.setblocking(False)
+    try:
+        while True:
+            client.nav.recv(4096)
+    except BlockingIOError:
+        pass
+    finally:
+        client.nav.settimeout(1.0)
+
+
 @pytest.fixture
 def client(emu):
     c = RawClient(emu)
@@ -143,6 +154,8 @@ def test_stereo_stream_reads_with_videocapture(emu):
 
 def test_fault_injection_corrupts_silences_and_drains(emu, client):
     emu.faults.corrupt_pct = 100.0
+    time.sleep(0.1)
+    drain(client)  # packets queued before the fault are intact
     bad = 0
     for _ in range(5):
         try:
@@ -153,10 +166,10 @@ def test_fault_injection_corrupts_silences_and_drains(emu, client):
     emu.faults.corrupt_pct = 0.0
     emu.faults.navdata_silent = True
     time.sleep(0.1)
+    drain(client)
     client.nav.settimeout(0.3)
     with pytest.raises(TimeoutError):
-        while True:
-            client.packet()
+        client.nav.recv(4096)
     emu.faults.navdata_silent = False
     emu.faults.battery_drain_pct_per_s = 200.0
     client.nav.settimeout(1.0)
