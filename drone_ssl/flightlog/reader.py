@@ -1,0 +1,179 @@
+"""`FlightLogReader`: stream a flight log back as typed frames and events, recovering what a damaged file holds."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from mcap.records import Attachment, Channel, Message, Metadata
+
+from drone_ssl.flightlog import channels
+from drone_ssl.flightlog.images import decode_png, depth_from_png16, png_of
+from drone_ssl.flightlog.mcap_sink import CHANNELS_METADATA, CONFIG_ATTACHMENT, FLIGHT_METADATA, MODELS_METADATA
+from drone_ssl.flightlog.payloads import command_from, mono_from, state_from, stereo_from
+from drone_ssl.flightlog.record_stream import ScanStats, iter_records, open_log
+from drone_ssl.flightlog.records import LoggedEvent, LoggedFrame
+from drone_ssl.flightlog.report import ReadReport
+
+T = TypeVar("T")
+_DECODE_ERRORS = (ValueError, KeyError, TypeError, IndexError)  # json, base64 and PNG errors are ValueErrors
+
+
+class _Pass:
+    """The state of one read: channels seen so far, the frame being assembled, and the counts."""
+
+    def __init__(self, topics: dict[int, str]) -> None:
+        self.stats = ScanStats()
+        self.topics = dict(topics)  # from the metadata copy until the channel records are read
+        self.frames = 0
+        self.events = 0
+        self.messages_skipped = 0
+        self.frames_incomplete = 0
+        self.key: tuple[int, int] | None = None
+        self.parts: dict[str, dict] = {}
+
+    def frame(self) -> LoggedFrame | None:
+        """The assembled frame (then cleared); None when there is none or it lacks its left image or state."""
+        if self.key is None:
+            return None
+        (index, t_ns), parts = self.key, self.parts
+        self.key, self.parts = None, {}
+        try:
+            left = decode_png(png_of(parts[channels.LEFT.topic]))
+            state = state_from(parts[channels.STATE.topic])
+        except _DECODE_ERRORS:
+            self.frames_incomplete += 1
+            return None
+        frame = LoggedFrame(
+            index=index,
+            t=t_ns / 1e9,
+            left=left,
+            right=self._optional(parts, channels.RIGHT, lambda p: decode_png(png_of(p))),
+            state=state,
+            stereo=self._optional(parts, channels.STEREO, stereo_from),
+            mono=self._optional(parts, channels.MONO, mono_from),
+            phase=parts.get(channels.PHASE.topic),
+            command=self._optional(parts, channels.COMMAND, command_from),
+            ground_truth=parts.get(channels.GROUND_TRUTH.topic),
+        )
+        depth = self._optional(parts, channels.STEREO_DEPTH, lambda p: depth_from_png16(decode_png(png_of(p))))
+        if depth is not None and frame.stereo is not None:
+            frame = dataclasses.replace(frame, stereo=dataclasses.replace(frame.stereo, depth_m=depth))
+        self.frames += 1
+        return frame
+
+    def _optional(self, parts: dict[str, dict], spec: channels.ChannelSpec, decode: Callable[[dict], T]) -> T | None:
+        payload = parts.get(spec.topic)
+        if payload is None:
+            return None
+        try:
+            return decode(payload)
+        except _DECODE_ERRORS:
+            self.messages_skipped += 1
+            return None
+
+    def report(self, path: Path) -> ReadReport:
+        s = self.stats
+        return ReadReport(
+            path=path,
+            frames=self.frames,
+            events=self.events,
+            complete=s.complete,
+            truncated=s.truncated,
+            chunks_skipped=s.chunks_skipped,
+            records_skipped=s.records_skipped,
+            messages_skipped=self.messages_skipped,
+            frames_incomplete=self.frames_incomplete,
+            corrupt_regions=s.corrupt_regions,
+            bytes_skipped=s.bytes_skipped,
+        )
+
+
+class FlightLogReader:
+    """Reads one flight log written by `FlightLogWriter`, streaming: memory stays at about one chunk (~1 s).
+
+    Opening checks the file is an MCAP log (FlightLogError if it is missing, empty or something else) and reads
+    the config YAML, model versions and metadata stored at its start. `records()`, `frames()` and `events()`
+    each make a fresh pass; a truncated or damaged file yields what it holds, and `report` then says how much
+    was recovered and what was skipped (set when a pass ends).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        f, _ = open_log(self.path)
+        f.close()
+        self.config_yaml: str | None = None
+        self.model_versions: dict[str, str] = {}
+        self.metadata: dict[str, str] = {}
+        self.report: ReadReport | None = None
+        self._topics: dict[int, str] = {}
+        self._read_preamble()
+
+    def _read_preamble(self) -> None:
+        records = iter_records(self.path, ScanStats())
+        for record in records:
+            if isinstance(record, Attachment) and record.name == CONFIG_ATTACHMENT:
+                self.config_yaml = record.data.decode("utf-8", errors="replace")
+            elif isinstance(record, Metadata) and record.name == MODELS_METADATA:
+                self.model_versions = dict(record.metadata)
+            elif isinstance(record, Metadata) and record.name == FLIGHT_METADATA:
+                self.metadata = dict(record.metadata)
+            elif isinstance(record, Metadata) and record.name == CHANNELS_METADATA:
+                self._topics = {int(i): topic for i, topic in record.metadata.items() if i.isdigit()}
+            elif isinstance(record, (Channel, Message)):
+                break  # the writer puts all of the above before the first chunk
+        records.close()
+
+    def records(self) -> Iterator[LoggedFrame | LoggedEvent]:
+        """Frames and events in the order they were logged."""
+        state = _Pass(self._topics)
+        try:
+            for record in iter_records(self.path, state.stats):
+                if isinstance(record, Channel):
+                    state.topics[record.id] = record.topic
+                elif isinstance(record, Message):
+                    yield from self._message(state, record)
+            frame = state.frame()
+            if frame is not None:
+                yield frame
+        finally:
+            self.report = state.report(self.path)
+
+    def frames(self) -> Iterator[LoggedFrame]:
+        return (r for r in self.records() if isinstance(r, LoggedFrame))
+
+    def events(self) -> Iterator[LoggedEvent]:
+        return (r for r in self.records() if isinstance(r, LoggedEvent))
+
+    def scan(self) -> ReadReport:
+        """Read the whole file (streaming) and return the report."""
+        for _ in self.records():
+            pass
+        assert self.report is not None
+        return self.report
+
+    def _message(self, state: _Pass, message: Message) -> Iterator[LoggedFrame | LoggedEvent]:
+        spec = channels.BY_TOPIC.get(state.topics.get(message.channel_id, ""))
+        try:
+            payload = json.loads(message.data)
+            if spec is None or not isinstance(payload, dict):
+                raise ValueError("message on an unknown channel, or not a JSON object")
+        except ValueError:
+            state.messages_skipped += 1
+            return
+        key = (message.sequence, message.log_time)
+        if spec.per_frame and key == state.key:
+            state.parts[spec.topic] = payload
+            return
+        # A frame's messages are written together: anything else means the frame being assembled is complete.
+        frame = state.frame()
+        if frame is not None:
+            yield frame
+        if spec.per_frame:
+            state.key, state.parts = key, {spec.topic: payload}
+        else:
+            state.events += 1
+            yield LoggedEvent(message.log_time / 1e9, channels.EVENT_KINDS[spec.topic], payload, spec.evaluation_only)

@@ -1,0 +1,252 @@
+"""`FlightLogWriter`: the flight loop hands frames and events over; a background thread encodes and writes them."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import queue
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from drone_ssl.flightlog import channels
+from drone_ssl.flightlog.channels import ChannelSpec
+from drone_ssl.flightlog.errors import FlightLogError
+from drone_ssl.flightlog.images import compressed_image, depth_to_png16, encode_png
+from drone_ssl.flightlog.mcap_sink import McapSink
+from drone_ssl.flightlog.payloads import (
+    command_payload,
+    mono_payload,
+    phase_payload,
+    record_payload,
+    state_payload,
+    stereo_payload,
+)
+from drone_ssl.types import Command, Observation
+
+if TYPE_CHECKING:  # the writer only reads their fields; importing drone_ssl.mono would load torch
+    from drone_ssl.mono.reading import MonoReading
+    from drone_ssl.stereo.reading import StereoReading
+
+# One queue item: the messages of one frame or one event. An array body is an image to PNG-encode.
+Pending = list[tuple[ChannelSpec, int, int, "dict | np.ndarray"]]
+_STOP = None
+_PUT_POLL_S = 0.2  # a blocked put wakes this often to notice a writer thread that died
+
+
+def _time_ns(t: float) -> int:
+    if not isinstance(t, (int, float)) or not math.isfinite(t) or t < 0:
+        raise FlightLogError(f"log time t={t!r} must be a finite number of seconds >= 0 (the flight time)")
+    return round(t * 1e9)
+
+
+def _image(array: Any, name: str) -> np.ndarray:
+    if not isinstance(array, np.ndarray) or array.ndim != 2 or array.dtype != np.uint8:
+        got = f"shape {array.shape} dtype {array.dtype}" if isinstance(array, np.ndarray) else type(array).__name__
+        raise FlightLogError(f"the {name} image must be a 2-D uint8 array, got {got}")
+    return array.copy()  # the caller may reuse its buffer before the writer thread encodes it
+
+
+class FlightLogWriter:
+    """Writes one flight to an MCAP file; use as a context manager (closing finishes the file's index).
+
+    Every call returns at once: encoding (PNG, JSON) and disk writes happen in a background thread fed through
+    a bounded queue. When the queue is full the call waits (default; nothing is lost, the simulator's lock-step
+    wants that) or, with `drop_when_full`, drops the frame and logs the count (a real flight must not stall).
+    Data reach the OS in chunks of `chunk_period_s`, so a process killed at any moment leaves a readable file
+    missing at most about that much. `config_yaml` is stored as the attachment config.yaml, `model_versions` and
+    `metadata` as MCAP metadata records (values that are not strings are stored as JSON text).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        config_yaml: str,
+        model_versions: Mapping[str, object],
+        metadata: Mapping[str, object],
+        *,
+        depth_maps: bool = False,
+        chunk_period_s: float = 1.0,
+        compression: str = "zstd",
+        png_level: int = 1,
+        queue_items: int = 100,
+        drop_when_full: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        self._depth_maps = depth_maps
+        self._png_level = png_level
+        self._drop_when_full = drop_when_full
+        self._sink = McapSink(self.path, config_yaml, model_versions, metadata, chunk_period_s, compression)
+        self._queue: queue.Queue[Pending | None] = queue.Queue(maxsize=queue_items)
+        self._error: BaseException | None = None
+        self._closed = False
+        self._frame_index = 0  # frames offered, logged or dropped: the MCAP sequence of a frame's messages
+        self._frames_logged = 0
+        self._dropped = 0
+        self._dropped_reported = 0
+        self._event_counts: dict[str, int] = {}
+        self._last_ns = 0
+        self._thread = threading.Thread(target=self._run, name="flight-log", daemon=True)
+        self._thread.start()
+
+    # -- the flight loop's side -------------------------------------------------------------------------------
+    def log_frame(
+        self,
+        observation: Observation,
+        stereo: StereoReading | None = None,
+        mono: MonoReading | None = None,
+        phase: Any = None,
+        command: Command | None = None,
+        ground_truth: Any = None,
+    ) -> bool:
+        """Log one frame; `phase` is a name, enum, dict or dataclass; `ground_truth` (simulator truth, dict or
+        dataclass) is kept on its own evaluation-only channel. Returns False if the frame was dropped."""
+        t_ns = _time_ns(observation.t)
+        seq = self._frame_index
+        self._frame_index += 1
+        pending: Pending = [(channels.LEFT, t_ns, seq, _image(observation.left, "left"))]
+        if observation.right is not None:
+            pending.append((channels.RIGHT, t_ns, seq, _image(observation.right, "right")))
+        pending.append((channels.STATE, t_ns, seq, state_payload(observation.state)))
+        if stereo is not None:
+            pending.append((channels.STEREO, t_ns, seq, stereo_payload(stereo)))
+            depth = getattr(stereo, "depth_m", None)
+            if self._depth_maps and depth is not None:
+                pending.append((channels.STEREO_DEPTH, t_ns, seq, depth_to_png16(depth)))
+        if mono is not None:
+            pending.append((channels.MONO, t_ns, seq, mono_payload(mono)))
+        if phase is not None:
+            pending.append((channels.PHASE, t_ns, seq, phase_payload(phase)))
+        if command is not None:
+            pending.append((channels.COMMAND, t_ns, seq, command_payload(command)))
+        if ground_truth is not None:
+            pending.append((channels.GROUND_TRUTH, t_ns, seq, record_payload(ground_truth)))
+        logged = self._submit(pending, t_ns)
+        self._frames_logged += logged
+        return logged
+
+    def log_override(self, t: float, override: Any) -> bool:
+        """The arbiter overrode the flying cue (e.g. stereo training wheels forced an avoidance)."""
+        return self._event(channels.OVERRIDE, t, override)
+
+    def log_phase_switch(self, t: float, switch: Any) -> bool:
+        return self._event(channels.PHASE_SWITCH, t, switch)
+
+    def log_collision(self, t: float, collision: Any) -> bool:
+        """A collision from simulator ground truth: stored as evaluation-only."""
+        return self._event(channels.COLLISION, t, collision)
+
+    def log_link(self, t: float, event: Any) -> bool:
+        """Link lost / restored (a name or a dict with details)."""
+        return self._event(channels.LINK, t, {"event": event} if isinstance(event, str) else event)
+
+    def log_learner(self, t: float, metrics: Any) -> bool:
+        """Learner metrics (losses, test error, model version published), a dict or dataclass."""
+        return self._event(channels.LEARNER, t, metrics)
+
+    @property
+    def frames_logged(self) -> int:
+        return self._frames_logged
+
+    @property
+    def dropped(self) -> int:
+        """Frames and events dropped because the writer was behind (only with `drop_when_full`)."""
+        return self._dropped
+
+    def close(self) -> None:
+        """Write what is queued, then the file's summary; raises FlightLogError if writing failed."""
+        if self._closed:
+            return
+        end = {"event": "end", "frames": self._frames_logged, "dropped": self._dropped}
+        if self._thread.is_alive():
+            self._put([(channels.FLIGHT, self._last_ns, self._next_event(channels.FLIGHT), end)])
+            self._closed = True
+            self._put(_STOP)
+        self._closed = True
+        self._thread.join()
+        if self._error is not None:
+            raise self._failure()
+
+    def __enter__(self) -> FlightLogWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        # The error already on its way out says more than a log that could not be finished.
+        with contextlib.suppress(FlightLogError):
+            self.close()
+
+    # -- internals --------------------------------------------------------------------------------------------
+    def _event(self, spec: ChannelSpec, t: float, value: Any) -> bool:
+        t_ns = _time_ns(t)
+        return self._submit([(spec, t_ns, self._next_event(spec), record_payload(value))], t_ns)
+
+    def _next_event(self, spec: ChannelSpec) -> int:
+        n = self._event_counts.get(spec.topic, 0)
+        self._event_counts[spec.topic] = n + 1
+        return n
+
+    def _submit(self, pending: Pending, t_ns: int) -> bool:
+        if self._closed:
+            raise FlightLogError(f"flight log {self.path} is closed; log before closing it")
+        if self._dropped > self._dropped_reported:
+            dropped = {"event": "dropped", "count": self._dropped - self._dropped_reported}
+            pending.insert(0, (channels.FLIGHT, t_ns, self._next_event(channels.FLIGHT), dropped))
+        if self._drop_when_full:
+            self._raise_if_failed()
+            try:
+                self._queue.put_nowait(pending)
+            except queue.Full:
+                self._dropped += 1
+                return False
+        else:
+            self._put(pending)
+        self._dropped_reported = self._dropped
+        self._last_ns = max(self._last_ns, t_ns)
+        return True
+
+    def _put(self, item: Pending | None) -> None:
+        while True:
+            self._raise_if_failed()
+            try:
+                self._queue.put(item, timeout=_PUT_POLL_S)
+                return
+            except queue.Full:
+                continue
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None or not self._thread.is_alive():
+            raise self._failure()
+
+    def _failure(self) -> FlightLogError:
+        return FlightLogError(f"writing flight log {self.path} failed: {self._error}; check the disk (space, access)")
+
+    # -- the writer thread ------------------------------------------------------------------------------------
+    def _run(self) -> None:
+        sink = self._sink
+        try:
+            while True:
+                try:
+                    item = self._queue.get(timeout=sink.seconds_until_wall_flush())
+                except queue.Empty:
+                    sink.flush()  # nothing new for a while: do not hold the last messages back
+                    continue
+                if item is _STOP:
+                    break
+                for spec, t_ns, seq, body in item:
+                    if isinstance(body, np.ndarray):
+                        body = compressed_image(t_ns, spec.frame_id, encode_png(body, self._png_level))
+                    sink.write(spec, t_ns, seq, body)
+                sink.flush_if_due(item[-1][1])
+        except BaseException as e:  # handed to the flight loop on its next call
+            self._error = e
+        finally:
+            try:
+                sink.close()
+            except OSError as e:
+                self._error = self._error or e
