@@ -41,6 +41,8 @@ def to_jsonable(value: Any) -> Any:
         value = dataclasses.asdict(value)
     if value is None or isinstance(value, (bool, str)):
         return value
+    if isinstance(value, np.bool_):
+        return bool(value)
     if isinstance(value, enum.Enum):
         return value.name
     if isinstance(value, (int, np.integer)):

@@ -86,8 +86,12 @@ class McapSink:
         self._pending += 1
 
     def flush_if_due(self, log_time_ns: int) -> None:
-        """Close the chunk when it spans a period of flight time; the first chunk (channel definitions) at once."""
-        if self._pending and (self._chunks == 0 or log_time_ns - self._chunk_first_ns >= self._period_ns):
+        """Close the chunk once it spans a period of flight time or of wall time (a simulator slower than real
+        time), and the first chunk (it holds the channel definitions) at once."""
+        if not self._pending:
+            return
+        flight_due = log_time_ns - self._chunk_first_ns >= self._period_ns
+        if self._chunks == 0 or flight_due or time.monotonic() - self._chunk_opened >= self._period_s:
             self.flush()
 
     def seconds_until_wall_flush(self) -> float | None:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the writer only reads their fields; importing drone_ssl.mon
     from drone_ssl.stereo.reading import StereoReading
 
 # One queue item: the messages of one frame or one event. An array body is an image to PNG-encode.
-Pending = list[tuple[ChannelSpec, int, int, "dict | np.ndarray"]]
+Pending = list[tuple[ChannelSpec, int, int, dict | np.ndarray]]
 _STOP = None
 _PUT_POLL_S = 0.2  # a blocked put wakes this often to notice a writer thread that died
 
@@ -58,7 +58,8 @@ class FlightLogWriter:
     wants that) or, with `drop_when_full`, drops the frame and logs the count (a real flight must not stall).
     Data reach the OS in chunks of `chunk_period_s`, so a process killed at any moment leaves a readable file
     missing at most about that much. `config_yaml` is stored as the attachment config.yaml, `model_versions` and
-    `metadata` as MCAP metadata records (values that are not strings are stored as JSON text).
+    `metadata` as MCAP metadata records (values that are not strings are stored as JSON text). The log methods
+    may be called from several threads (the flight loop, a background learner).
     """
 
     def __init__(
@@ -89,6 +90,7 @@ class FlightLogWriter:
         self._dropped_reported = 0
         self._event_counts: dict[str, int] = {}
         self._last_ns = 0
+        self._lock = threading.Lock()  # the counters and the order of submissions
         self._thread = threading.Thread(target=self._run, name="flight-log", daemon=True)
         self._thread.start()
 
@@ -105,6 +107,19 @@ class FlightLogWriter:
         """Log one frame; `phase` is a name, enum, dict or dataclass; `ground_truth` (simulator truth, dict or
         dataclass) is kept on its own evaluation-only channel. Returns False if the frame was dropped."""
         t_ns = _time_ns(observation.t)
+        with self._lock:
+            return self._log_frame(t_ns, observation, stereo, mono, phase, command, ground_truth)
+
+    def _log_frame(
+        self,
+        t_ns: int,
+        observation: Observation,
+        stereo: StereoReading | None,
+        mono: MonoReading | None,
+        phase: Any,
+        command: Command | None,
+        ground_truth: Any,
+    ) -> bool:
         seq = self._frame_index
         self._frame_index += 1
         pending: Pending = [(channels.LEFT, t_ns, seq, _image(observation.left, "left"))]
@@ -158,14 +173,14 @@ class FlightLogWriter:
 
     def close(self) -> None:
         """Write what is queued, then the file's summary; raises FlightLogError if writing failed."""
-        if self._closed:
-            return
-        end = {"event": "end", "frames": self._frames_logged, "dropped": self._dropped}
-        if self._thread.is_alive():
-            self._put([(channels.FLIGHT, self._last_ns, self._next_event(channels.FLIGHT), end)])
+        with self._lock:
+            if self._closed:
+                return
+            end = {"event": "end", "frames": self._frames_logged, "dropped": self._dropped}
             self._closed = True
-            self._put(_STOP)
-        self._closed = True
+            if self._thread.is_alive():
+                self._put([(channels.FLIGHT, self._last_ns, self._next_event(channels.FLIGHT), end)])
+                self._put(_STOP)
         self._thread.join()
         if self._error is not None:
             raise self._failure()
@@ -184,7 +199,9 @@ class FlightLogWriter:
     # -- internals --------------------------------------------------------------------------------------------
     def _event(self, spec: ChannelSpec, t: float, value: Any) -> bool:
         t_ns = _time_ns(t)
-        return self._submit([(spec, t_ns, self._next_event(spec), record_payload(value))], t_ns)
+        payload = record_payload(value)
+        with self._lock:
+            return self._submit([(spec, t_ns, self._next_event(spec), payload)], t_ns)
 
     def _next_event(self, spec: ChannelSpec) -> int:
         n = self._event_counts.get(spec.topic, 0)
@@ -192,6 +209,7 @@ class FlightLogWriter:
         return n
 
     def _submit(self, pending: Pending, t_ns: int) -> bool:
+        """Queue one frame's or event's messages; the caller holds the lock."""
         if self._closed:
             raise FlightLogError(f"flight log {self.path} is closed; log before closing it")
         if self._dropped > self._dropped_reported:
@@ -248,5 +266,5 @@ class FlightLogWriter:
         finally:
             try:
                 sink.close()
-            except OSError as e:
+            except Exception as e:  # finishing after a failure may fail again; the first error is the story
                 self._error = self._error or e

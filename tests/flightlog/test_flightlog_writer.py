@@ -120,3 +120,37 @@ def test_an_idle_writer_still_hands_its_data_to_the_os(tmp_path: Path) -> None:
         assert seen == 3
     finally:
         log.close()
+
+
+def test_a_loop_slower_than_real_time_still_flushes_on_the_wall_clock(tmp_path: Path) -> None:
+    """Frames keep coming but flight time crawls (a heavy simulation): chunks still close every wall period."""
+    observation = first_frame().observation
+    log = FlightLogWriter(tmp_path / "a.mcap", "", {}, {}, chunk_period_s=0.1)
+    try:
+        seen, deadline, i = 0, time.monotonic() + 5, 0
+        while seen < 3 and time.monotonic() < deadline:
+            log.log_frame(replace(observation, t=i * 1e-4))  # 0.1 ms of flight time per frame
+            i += 1
+            time.sleep(0.02)
+            seen = FlightLogReader(tmp_path / "a.mcap").scan().frames
+        assert seen >= 3  # the first frame has a chunk to itself; later ones only reach disk by wall time
+    finally:
+        log.close()
+
+
+def test_several_threads_may_log(tmp_path: Path) -> None:
+    frames = list(synthetic_flight(30))
+    with FlightLogWriter(tmp_path / "a.mcap", "", {}, {}) as log:
+
+        def learner() -> None:
+            for k in range(50):
+                log.log_learner(k * 0.01, {"step": k})
+
+        thread = threading.Thread(target=learner)
+        thread.start()
+        for f in frames:
+            log.log_frame(f.observation)
+        thread.join()
+    reader = FlightLogReader(tmp_path / "a.mcap")
+    assert [f.index for f in reader.frames()] == list(range(30))
+    assert sorted(e.data["step"] for e in reader.events() if e.kind == "learner") == list(range(50))
