@@ -33,18 +33,19 @@ def float_array(values: Sequence[float | None] | None) -> np.ndarray | None:
 
 
 def to_jsonable(value: Any) -> Any:
-    """Any logged payload as plain JSON: dataclasses through `asdict`, enums by name, arrays as lists, NaN as null.
+    """Any logged payload as plain JSON: dataclasses through `asdict`, arrays as lists, NaN as null, enums by
+    value when it is a string (a `str` enum such as the arbiter's phase) and by name otherwise.
 
     Unknown objects are logged as their `str` rather than failing: a log call must never bring down a flight.
     """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = dataclasses.asdict(value)
+    if isinstance(value, enum.Enum):
+        return value.value if isinstance(value.value, str) else value.name
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, np.bool_):
         return bool(value)
-    if isinstance(value, enum.Enum):
-        return value.name
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):

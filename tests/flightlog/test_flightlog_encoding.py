@@ -13,8 +13,12 @@ from drone_ssl.flightlog.images import DEPTH_FAR, DEPTH_UNKNOWN, depth_from_png1
 from drone_ssl.flightlog.jsonable import float_array, float_list, to_jsonable
 
 
-class Phase(enum.Enum):
-    MONO_ONLY = 3
+class Level(enum.Enum):
+    HIGH = 3
+
+
+class Phase(str, enum.Enum):
+    MONO_ONLY = "mono_only"
 
 
 @dataclass
@@ -30,6 +34,7 @@ def test_to_jsonable_makes_strict_json_of_anything() -> None:
         "flag": np.bool_(True),
         "n": np.int64(3),
         "phase": Phase.MONO_ONLY,
+        "level": Level.HIGH,
         "inner": Inner(np.array([1.0, np.nan])),
         "pair": (1, 2),
         "other": 1j,
@@ -41,7 +46,8 @@ def test_to_jsonable_makes_strict_json_of_anything() -> None:
         "inf": None,
         "flag": True,
         "n": 3,
-        "phase": "MONO_ONLY",
+        "phase": "mono_only",
+        "level": "HIGH",
         "inner": {"values": [1.0, None]},
         "pair": [1, 2],
         "other": "1j",
