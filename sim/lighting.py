@@ -44,9 +44,9 @@ class Lighting:
         ambient = float(np.clip(cfg.ambient * rng.uniform(0.75, 1.25), 0.05, 1.0))
         diffuse = float(np.clip(cfg.diffuse * rng.uniform(0.75, 1.25), 0.0, 1.0))
         specular = float(rng.uniform(0.0, 0.05))
-        colour = tuple(float(c) for c in rng.uniform(0.85, 1.0, size=3))
+        r, g, b = (float(c) for c in rng.uniform(0.85, 1.0, size=3))
         spare = max(0.0, MAX_GAIN - ambient - specular)
-        return cls(direction, ambient, min(diffuse, spare), specular, colour)  # type: ignore[arg-type]
+        return cls(direction, ambient, min(diffuse, spare), specular, (r, g, b))
 
 
 def _unit(v: tuple[float, float, float]) -> tuple[float, float, float]:

@@ -64,8 +64,11 @@ class StereoRig:
     def obstacle_mask(
         self, depth: np.ndarray, position: np.ndarray, rotation: np.ndarray, room_height: float
     ) -> np.ndarray:
-        """HxW bool: pixels showing a wall or an obstacle, i.e. whose back-projected point is neither on the floor
-        (z near 0), nor on the ceiling (z near room_height), nor beyond the far plane."""
+        """HxW bool: pixels on a wall or an obstacle, from the left camera's depth at this pose.
+
+        A pixel is kept when its back-projected point is neither on the floor (z near 0), nor on the ceiling
+        (z near room_height), nor beyond the far plane.
+        """
         rotation = np.asarray(rotation, dtype=float)
         eye = np.asarray(position, dtype=float) + rotation @ self._offsets[0]
         # world z of pixel = eye z + depth * (R[2] . (1, ray_left, ray_up))
@@ -125,12 +128,15 @@ class StereoRig:
 
 def view_matrix(eye: np.ndarray, rotation: np.ndarray) -> tuple[float, ...]:
     """OpenGL view matrix (column-major, 16 floats) of a camera at `eye` looking along body x, body z up."""
-    forward, left, up = rotation[:, 0], rotation[:, 1], rotation[:, 2]
-    basis = np.stack([-left, up, -forward])  # OpenGL eye axes: x right, y up, z backward
-    m = np.eye(4)
-    m[:3, :3] = basis
-    m[:3, 3] = -basis @ eye
-    return tuple(m.T.ravel())
+    (fx, lx, ux), (fy, ly, uy), (fz, lz, uz) = rotation.tolist()  # columns: forward, left, up
+    ex, ey, ez = eye.tolist()
+    # OpenGL eye axes: x right (= -left), y up, z backward (= -forward); plain floats are ~10x faster than numpy here
+    return (
+        -lx, ux, -fx, 0.0,
+        -ly, uy, -fy, 0.0,
+        -lz, uz, -fz, 0.0,
+        lx * ex + ly * ey + lz * ez, -(ux * ex + uy * ey + uz * ez), fx * ex + fy * ey + fz * ez, 1.0,
+    )  # fmt: skip
 
 
 def projection_matrix(

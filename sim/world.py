@@ -66,7 +66,7 @@ class World:
     """
 
     def __init__(self, config: Config, client: int) -> None:
-        self._config = config
+        self.config = config
         self._client = client
         self._texture_dir = tempfile.TemporaryDirectory(prefix="drone_ssl_textures_")
         self._meshes = MeshUploader(client)
@@ -89,7 +89,7 @@ class World:
         Draws from `rng`, in this order: the obstacle layout, the lighting (if sim.lighting.randomise), the
         textures (if sim.textures.randomise; otherwise they come from a generator seeded by sim.seed).
         """
-        sim = self._config.sim
+        sim = self.config.sim
         obstacles = place_obstacles(sim, rng, start_xy)
         lighting = Lighting.random(sim.lighting, rng) if sim.lighting.randomise else Lighting.fixed(sim.lighting)
         texture_rng = rng if sim.textures.randomise else np.random.default_rng(sim.seed)
@@ -106,6 +106,8 @@ class World:
 
     def place_drone(self, position: np.ndarray, rotation: np.ndarray) -> None:
         """Move the drone hull to `position` (world, m) with body-to-world rotation matrix `rotation` (3x3)."""
+        if self.drone_body < 0:
+            raise SimError("World.place_drone was called before World.build; build the room first")
         self._position = np.asarray(position, dtype=float)
         p.resetBasePositionAndOrientation(
             self.drone_body, self._position.tolist(), quaternion(rotation), physicsClientId=self._client
@@ -161,7 +163,7 @@ class World:
     # -- building ----------------------------------------------------------------------------------------------
 
     def _room_surfaces(self, rng: np.random.Generator) -> list[_Surface]:
-        room = self._config.sim.room
+        room = self.config.sim.room
         half, height, size = room.size_m / 2, room.height_m, room.size_m
         outer = half + SHELL_M  # slabs overlap at the corners so nothing can slip between them
         floor = quad(
@@ -203,12 +205,12 @@ class World:
 
     def _scale(self, rng: np.random.Generator) -> TextureScale:
         """Metric texture density from the config; a random shift so tiled textures line up differently each time."""
-        tex = self._config.sim.textures
+        tex = self.config.sim.textures
         offset = rng.uniform(0.0, 1.0, size=2)
         return TextureScale.of(tex.px_per_m, tex.size_px, (float(offset[0]), float(offset[1])))
 
     def _texture(self, what: str, rng: np.random.Generator) -> np.ndarray:
-        tex = self._config.sim.textures
+        tex = self.config.sim.textures
         if tex.mode == "plain":
             return make_texture(PLAIN, rng, tex.size_px)
         kinds = SURFACE_KINDS[what.split(":")[0]]
@@ -243,7 +245,7 @@ class World:
 
     def _add_drone(self) -> int:
         c = self._client
-        hull = self._config.drone
+        hull = self.config.drone
         shape = p.createCollisionShape(
             p.GEOM_CYLINDER, radius=hull.hull_diameter_m / 2, height=hull.hull_height_m, physicsClientId=c
         )

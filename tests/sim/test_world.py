@@ -36,7 +36,7 @@ def _yaw(angle: float) -> np.ndarray:
 
 
 def _snapshot(world: World, client: int) -> np.ndarray:
-    rig = StereoRig(world._config.camera, client, "tiny")
+    rig = StereoRig(world.config.camera, client, "tiny")
     left, right, depth = rig.render(np.array([0.0, 0.0, 1.2]), _yaw(0.7), world.lighting, depth=True)
     return np.concatenate([left.ravel(), right.ravel(), depth.view(np.uint8).ravel()])
 
@@ -69,7 +69,7 @@ def test_fixed_textures_and_light_do_not_change_between_episodes(client):
     fixed = ("sim.obstacles.count=0", "sim.textures.randomise=false", "sim.lighting.randomise=false")
     world = _built(client, 1, *fixed)
     image = _snapshot(world, client)
-    assert world.lighting == Lighting.fixed(world._config.sim.lighting)
+    assert world.lighting == Lighting.fixed(world.config.sim.lighting)
     world.build(np.random.default_rng(2), (0.0, 0.0))
     assert np.array_equal(_snapshot(world, client), image)
     varied = _built(client, 1, "sim.obstacles.count=0")
@@ -157,7 +157,7 @@ def test_nearest_ahead_sees_an_obstacle_in_the_hull_corridor_only(client):
 
 def test_the_cameras_do_not_see_the_hull(client):
     world = _built(client, 0, "sim.obstacles.count=0")
-    rig = StereoRig(world._config.camera, client, "tiny")
+    rig = StereoRig(world.config.camera, client, "tiny")
     pose = (np.array([0.0, 0.0, 1.2]), _yaw(0.4))
     ahead = pose[0] + pose[1] @ np.array([1.0, 0.0, 0.0])  # in plain view of both cameras
     renders = []
@@ -176,7 +176,7 @@ def test_plain_textures_leave_nothing_to_match(client):
     contrast = {}
     for mode in ("rich", "plain"):
         world = _built(client, 0, "sim.obstacles.count=0", f"sim.textures.mode={mode}")
-        rig = rig or StereoRig(world._config.camera, client, "tiny")
+        rig = rig or StereoRig(world.config.camera, client, "tiny")
         left, _, _ = rig.render(np.array([0.0, 0.0, 1.5]), np.eye(3), world.lighting)
         centre = left[24:72, 32:96].astype(np.float32)
         contrast[mode] = float(np.abs(np.diff(centre, axis=1)).mean())
