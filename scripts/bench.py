@@ -9,6 +9,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
+import bench_perception  # noqa: E402
+
 from drone_ssl.cli import add_config_args, config_from_args, main_guard  # noqa: E402
 
 
@@ -34,7 +36,8 @@ def main() -> int:
     sim = sub.add_parser("sim", help="physics steps/s, stereo frames/s, real-time factor vs the rendering ceiling")
     sim.add_argument("--seconds", type=float, default=30.0, help="simulated seconds of scripted flight at 128x96")
     sim.set_defaults(run=bench_sim)
-    for p in (sim,):
+    perception = bench_perception.add_parser(sub)
+    for p in (sim, perception):
         p.add_argument("--json", action="store_true", help="print the figures as JSON")
         add_config_args(p)
     args = parser.parse_args()
