@@ -34,7 +34,7 @@ def summarise(
     stats: FlightStats, history: list[ValidationMetrics], wall_time_s: float, extra: dict[str, Any]
 ) -> dict[str, Any]:
     """The figures of one flight, JSON-ready; `extra` adds run facts (seed, strategy, estimator, …)."""
-    sim_time = stats.frames * stats.frame_period_s
+    sim_time = stats.flight_time_s
     phases = sorted(stats.time_in_phase_s)
     latest = dataclasses.asdict(history[-1]) if history else None
     summary = {

@@ -25,7 +25,8 @@ class FrameTrace:
 
 @dataclass
 class FlightStats:
-    """Accumulates the summary figures frame by frame."""
+    """Accumulates the summary figures frame by frame; a frame counts for the time since the previous one
+    (`frame_period_s` for the first), so a real drone's uneven frame rate is timed right too."""
 
     frame_period_s: float
     time_in_phase_s: dict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -36,6 +37,7 @@ class FlightStats:
     mono_frames: int = 0  # frames flown on mono (MONO or MONO_ONLY)
     stereo_labels: int = 0
     distance_flown_m: float = 0.0
+    flight_time_s: float = 0.0
     switch_time_s: float | None = None
     first_t: float | None = None
     last_t: float = 0.0
@@ -52,12 +54,14 @@ class FlightStats:
         true_m: float | None,
         collisions_total: int | None,
     ) -> None:
+        dt = self.frame_period_s if self.first_t is None else t - self.last_t
         if self.first_t is None:
             self.first_t = t
         phase = decision.phase.value
         self.frames += 1
         self.last_t = t
-        self.time_in_phase_s[phase] += self.frame_period_s
+        self.time_in_phase_s[phase] += dt
+        self.flight_time_s += dt
         if decision.phase in (Phase.MONO, Phase.MONO_ONLY):
             self.mono_frames += 1
         if decision.override_event is not None:
@@ -90,7 +94,8 @@ class FlightStats:
                 self.distance_flown_m += math.hypot(x - self._last_position[0], y - self._last_position[1])
             self._last_position = (x, y)
         else:  # a real drone without positioning: integrate the navdata speed
-            self.distance_flown_m += math.hypot(state.velocity[0], state.velocity[1]) * self.frame_period_s
+            dt = self.trace[-1].t - self.trace[-2].t if len(self.trace) > 1 else self.frame_period_s
+            self.distance_flown_m += math.hypot(state.velocity[0], state.velocity[1]) * dt
 
     def per_ten_minutes(self, phase: str) -> float | None:
         """Collisions per 10 minutes spent in `phase`; None when no time was spent there."""

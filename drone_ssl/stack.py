@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,9 @@ from drone_ssl.mono.cnn_estimator import CnnEstimator
 from drone_ssl.mono.cnn_trainer import CnnTrainer
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
 from drone_ssl.pilot import Evaluator, Pilot
+from drone_ssl.stereo.calibration import StereoCalibration
 from drone_ssl.stereo.labeler import StereoLabeler
+from drone_ssl.stereo.rectifier import Rectifier
 
 ESTIMATORS = ("cnn", "textons")
 
@@ -36,6 +39,17 @@ def make_backend(config: Config, estimator: str, model: Path | None) -> Training
         textons = TextonKnnEstimator.load(model, perception) if model is not None else TextonKnnEstimator(perception)
         return TextonBackend(config.learner, textons)
     raise DroneSSLError(f"unknown estimator {estimator!r}; choose one of: {', '.join(ESTIMATORS)}")
+
+
+def labeler_for_stream(calibration: StereoCalibration, config: Config) -> StereoLabeler:
+    """A labeler for pairs that were rectified with `calibration` and then resized to the camera config's size:
+    the rectified focal length scales with the resize, the baseline does not."""
+    rectified = Rectifier(calibration)
+    width, height = config.camera.width, config.camera.height
+    focal = rectified.focal_px * width / calibration.image_size[0]
+    hfov_deg = math.degrees(2 * math.atan((width / 2) / focal))
+    ideal = StereoCalibration.ideal(width, height, hfov_deg, rectified.baseline_m)
+    return StereoLabeler(ideal, config.perception)
 
 
 def build_pilot(
@@ -62,7 +76,7 @@ def build_pilot(
         learner,
         arbiter,
         behaviour,
-        frame_period_s=1.0 / config.sim.camera_hz if lock_step else 1.0 / config.sim.camera_hz,
+        frame_period_s=1.0 / config.sim.camera_hz,
         lock_step=lock_step,
         evaluator=evaluator,
     )

@@ -13,12 +13,14 @@ import numpy as np  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from drone_ssl.cli import add_config_args, config_from_args, main_guard, run_folder  # noqa: E402
-from drone_ssl.config import dump_config  # noqa: E402
+from drone_ssl.config import Config, dump_config  # noqa: E402
 from drone_ssl.config.flight import STRATEGY_NAMES  # noqa: E402
-from drone_ssl.errors import DroneSSLError  # noqa: E402
+from drone_ssl.drone import Drone  # noqa: E402
 from drone_ssl.flight_report import plot_flight, summarise, summary_table, write_summary  # noqa: E402
-from drone_ssl.pilot import Evaluation, FrameResult, Pilot  # noqa: E402
-from drone_ssl.stack import ESTIMATORS, build_pilot  # noqa: E402
+from drone_ssl.flight_stats import FlightStats  # noqa: E402
+from drone_ssl.pilot import Evaluation, Evaluator, FrameResult, Pilot  # noqa: E402
+from drone_ssl.stack import ESTIMATORS, build_pilot, labeler_for_stream  # noqa: E402
+from drone_ssl.stereo.calibration import StereoCalibration  # noqa: E402
 from drone_ssl.stereo.labeler import StereoLabeler  # noqa: E402
 
 
@@ -35,6 +37,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cut-stereo-at", type=float, metavar="SECONDS", help="lose stereo from then on")
     parser.add_argument("--out", metavar="DIR", help="run folder (default runs/<time>-<strategy>-seed<N>)")
     parser.add_argument("--view", action="store_true", help="live window: stereo pair, disparity, mono, phase")
+    real = parser.add_argument_group("real drone (--drone)")
+    real.add_argument("--stereo", metavar="URL", help="stereo stream: device index, file or URL (side by side)")
+    real.add_argument("--stereo-right", metavar="URL", help="right camera stream when the two come separately")
+    real.add_argument("--calib", type=Path, metavar="FILE", help="stereo calibration YAML (calibrate_stereo.py)")
     add_config_args(parser)
     args = parser.parse_args(argv)
     if not args.duration > 0:
@@ -43,6 +49,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--seed must be a non-negative integer, got {args.seed}")
     if args.cut_stereo_at is not None and not args.cut_stereo_at >= 0:
         parser.error(f"--cut-stereo-at must be a time in seconds >= 0, got {args.cut_stereo_at}")
+    if args.sim and (args.stereo or args.stereo_right or args.calib):
+        parser.error("--stereo, --stereo-right and --calib are for --drone; the simulator has its own rig")
+    if args.drone is not None and args.strategy != "mono" and args.stereo is None:
+        parser.error(
+            "without --stereo the drone has no stereo to learn from: pass --stereo URL --calib FILE, "
+            "or fly --strategy mono --model PATH on the front camera"
+        )
     if args.model is not None and not args.model.is_file():
         parser.error(f"--model {args.model} does not exist; pass a model file (e.g. models/mono_cnn.pt)")
     return args
@@ -69,20 +82,88 @@ class StatusLine:
         self.bar.close()
 
 
-def fly_sim(args: argparse.Namespace) -> int:
-    from sim.sim_drone import SimDrone
-
-    extra = [] if args.seed is None else [f"sim.seed={args.seed}"]
-    extra += [] if args.strategy is None else [f"arbiter.strategy={args.strategy}"]
-    config = config_from_args(args, extra)
-    strategy = config.arbiter.strategy
+def fly(
+    args: argparse.Namespace,
+    config: Config,
+    drone: Drone,
+    labeler: StereoLabeler,
+    out: Path,
+    lock_step: bool,
+    evaluator: Evaluator | None = None,
+) -> tuple[Pilot, FlightStats, Path]:
+    """The same loop for both drones: build the pilot, fly with a live status line, keep the model whatever
+    happens."""
     view = None
     if args.view:
         from drone_ssl.live_view import LiveView
 
         view = LiveView()
-    out = run_folder(args.out, f"{strategy}-seed{config.sim.seed}")
+    pilot = build_pilot(drone, config, labeler, args.estimator, args.model, lock_step, evaluator, config.sim.seed)
+    status = StatusLine(pilot, round(args.duration * config.sim.camera_hz))
+
+    def on_frame(result: FrameResult) -> None:
+        status(result)
+        if view is not None:
+            view.show(result)
+            if view.stop_requested:
+                pilot.request_stop()
+
+    try:
+        stats = pilot.fly(args.duration, args.cut_stereo_at, on_frame)
+    finally:
+        status.close()
+        if view is not None:
+            view.close()
+        model_path = pilot.learner.save(out)
+    if pilot.learner.error is not None:
+        print(f"warning: background training stopped early: {pilot.learner.error}", file=sys.stderr)
+    return pilot, stats, model_path
+
+
+def report(
+    args: argparse.Namespace,
+    config: Config,
+    out: Path,
+    pilot: Pilot,
+    stats: FlightStats,
+    model_path: Path,
+    wall_time_s: float,
+    room: tuple[float, list, np.ndarray] | None = None,
+) -> None:
+    strategy = config.arbiter.strategy
+    facts = {
+        "strategy": strategy,
+        "estimator": args.estimator,
+        "seed": config.sim.seed if args.sim else None,
+        "drone": "sim" if args.sim else args.drone,
+        "cut_stereo_at_s": args.cut_stereo_at,
+        "learning_rounds": pilot.learner.rounds,
+        "model": model_path.name,
+    }
+    summary = summarise(stats, pilot.learner.history, wall_time_s, facts)
+    write_summary(out / "summary.json", summary)
+    room_size, footprints, collision_xy = room if room is not None else (None, [], np.zeros((0, 2)))
+    plot_flight(
+        out, stats, pilot.learner.history, room_size, footprints, collision_xy,
+        config.perception.avoid_distance_m, f"{strategy}, {args.estimator}, {facts['drone']}",
+    )  # fmt: skip
+    print(summary_table(summary))
+    print(f"run folder: {out}")
+
+
+def prepare(args: argparse.Namespace, extra: list[str]) -> tuple[Config, Path]:
+    extra = extra + ([] if args.strategy is None else [f"arbiter.strategy={args.strategy}"])
+    config = config_from_args(args, extra)
+    label = f"{config.arbiter.strategy}-" + (f"seed{config.sim.seed}" if args.sim else "drone")
+    out = run_folder(args.out, label)
     (out / "config.yaml").write_text(dump_config(config))
+    return config, out
+
+
+def fly_sim(args: argparse.Namespace) -> int:
+    from sim.sim_drone import SimDrone
+
+    config, out = prepare(args, [] if args.seed is None else [f"sim.seed={args.seed}"])
     started = time.perf_counter()
     with SimDrone(config) as drone:
         drone.rig.export_calibration(out / "stereo_calibration.yaml")
@@ -91,64 +172,35 @@ def fly_sim(args: argparse.Namespace) -> int:
         def evaluator() -> Evaluation:  # ground truth, for statistics only
             return Evaluation(drone.ground_truth().nearest_ahead_m, len(drone.collisions))
 
-        pilot = build_pilot(
-            drone,
-            config,
-            labeler,
-            args.estimator,
-            args.model,
-            lock_step=True,
-            evaluator=evaluator,
-            seed=config.sim.seed,
-        )
-        status = StatusLine(pilot, round(args.duration * config.sim.camera_hz))
-
-        def on_frame(result: FrameResult) -> None:
-            status(result)
-            if view is not None:
-                view.show(result)
-                if view.stop_requested:
-                    pilot.request_stop()
-
-        try:
-            stats = pilot.fly(args.duration, args.cut_stereo_at, on_frame)
-        finally:
-            status.close()
-            if view is not None:
-                view.close()
-            model_path = pilot.learner.save(out)
+        pilot, stats, model_path = fly(args, config, drone, labeler, out, lock_step=True, evaluator=evaluator)
         footprints = [(o.footprint().points, o.footprint().radius) for o in drone.world.obstacles]
         collision_xy = np.array([c.position[:2] for c in drone.collisions]).reshape(-1, 2)
-    facts = {
-        "strategy": strategy,
-        "estimator": args.estimator,
-        "seed": config.sim.seed,
-        "cut_stereo_at_s": args.cut_stereo_at,
-        "learning_rounds": pilot.learner.rounds,
-        "model": model_path.name,
-    }
-    summary = summarise(stats, pilot.learner.history, time.perf_counter() - started, facts)
-    write_summary(out / "summary.json", summary)
-    plot_flight(
-        out,
-        stats,
-        pilot.learner.history,
-        config.sim.room.size_m,
-        footprints,
-        collision_xy,
-        config.perception.avoid_distance_m,
-        f"{strategy}, {args.estimator}, seed {config.sim.seed}",
-    )
-    print(summary_table(summary))
-    print(f"run folder: {out}")
+    room = (config.sim.room.size_m, footprints, collision_xy)
+    report(args, config, out, pilot, stats, model_path, time.perf_counter() - started, room)
+    return 0
+
+
+def fly_drone(args: argparse.Namespace) -> int:
+    from firmware_bridge.factory import real_drone
+
+    config, out = prepare(args, [])
+    drone = real_drone(config, args.drone, args.stereo, args.calib, args.stereo_right)
+    if args.calib is not None:
+        calibration = StereoCalibration.load(args.calib)
+        calibration.save(out / "stereo_calibration.yaml")
+        labeler = labeler_for_stream(calibration, config)
+    else:  # the front camera alone: no stereo, so the labeler is never asked
+        labeler = StereoLabeler.ideal(config.camera, config.perception)
+    started = time.perf_counter()
+    with drone:  # lands on every way out: the end, Ctrl-C, a lost link, an exception
+        pilot, stats, model_path = fly(args, config, drone, labeler, out, lock_step=False)
+    report(args, config, out, pilot, stats, model_path, time.perf_counter() - started)
     return 0
 
 
 def main() -> int:
     args = parse_args()
-    if args.drone is not None:
-        raise DroneSSLError("--drone is not wired yet: the AR.Drone 2.0 bridge is still being integrated; use --sim")
-    return fly_sim(args)
+    return fly_drone(args) if args.drone is not None else fly_sim(args)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+REQUIRED_SUMMARY_KEYS = (
+    "sim_time_s", "wall_time_s", "collisions", "collisions_by_phase", "time_in_phase_s", "switch_time_s",
+    "overrides", "mono_frames", "distance_flown_m", "final_mono_metrics",
+)  # fmt: skip
 FLY = Path(__file__).resolve().parents[2] / "scripts" / "fly.py"
 
 
@@ -21,9 +25,12 @@ def test_short_sim_flight_writes_summary_plots_and_config(tmp_path: Path) -> Non
     result = fly("--sim", "--duration", "4", "--seed", "1", "--out", str(out))
     assert result.returncode == 0, result.stderr
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["frames"] >= 40 and summary["sim_time_s"] >= 4.0
-    assert summary["distance_flown_m"] > 0.5
-    for name in ("trajectory.png", "nearest_ahead.png", "config.yaml"):
+    assert summary["frames"] >= 39 and summary["sim_time_s"] == pytest.approx(4.0, abs=0.15)
+    assert summary["distance_flown_m"] > 0.5 and summary["strategy"] == "persistent"
+    for key in REQUIRED_SUMMARY_KEYS:
+        assert key in summary, key
+    assert summary["time_in_phase_s"]["stereo"] > 0 and summary["switch_time_s"] is None
+    for name in ("trajectory.png", "distances.png", "config.yaml", "stereo_calibration.yaml", "mono_cnn.pt"):
         assert (out / name).stat().st_size > 0
     assert "sim:\n  seed: 1" in (out / "config.yaml").read_text()
     # A finished run folder is never overwritten.
@@ -40,6 +47,11 @@ def test_short_sim_flight_writes_summary_plots_and_config(tmp_path: Path) -> Non
         (["--sim", "--config", "/nonexistent/room.yaml"], "cannot read the file"),
         (["--sim", "--set", "sim.obstacles.count=40", "--duration", "1"], "sim.obstacles.count"),
         (["--duration", "3"], "one of the arguments --sim --drone is required"),
+        (["--sim", "--strategy", "mono"], "--model"),
+        (["--sim", "--model", "/nonexistent.pt"], "does not exist"),
+        (["--sim", "--calib", "calib.yaml"], "are for --drone"),
+        (["--drone", "127.0.0.1"], "without --stereo"),
+        (["--sim", "--estimator", "svm"], "invalid choice"),
     ],
 )
 def test_bad_arguments_exit_non_zero_with_one_clear_line(args: list[str], message: str, tmp_path: Path) -> None:
