@@ -38,6 +38,20 @@ def panorama(width: int, height: int, seed: int) -> np.ndarray:
     return np.clip(128 + 45 * strip, 0, 255).astype(np.uint8)
 
 
+def stereo_disparity(rng: np.random.Generator, width: int, height: int, obstacle_px: float) -> np.ndarray:
+    """A matcher-like disparity map: floor nearer towards the bottom, a far wall, an obstacle in the middle,
+    1/16 px steps with matching noise, holes where matching failed and a few zero (infinitely far) matches."""
+    rows = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None]
+    disparity = np.broadcast_to(0.5 + 4.0 * np.clip(rows - 0.5, 0.0, None), (height, width)).copy()
+    disparity[height // 4 : 3 * height // 4, width // 3 : 2 * width // 3] = obstacle_px
+    disparity += rng.normal(0.0, 0.15, disparity.shape).astype(np.float32)
+    disparity = np.round(np.maximum(disparity, 0.0) * 16) / 16
+    disparity[rng.random(disparity.shape) < 0.1] = np.nan
+    disparity[: height // 8] = np.nan
+    disparity[-2:, :4] = 0.0
+    return disparity.astype(np.float32)
+
+
 def synthetic_flight(
     frames: int,
     width: int = 128,
@@ -66,9 +80,7 @@ def synthetic_flight(
         distance = 0.6 + 3.4 * (0.5 + 0.5 * math.cos(0.05 * i))
         profile = (distance * (1.0 + 0.1 * np.arange(PROFILE_BANDS))).astype(np.float32)
         profile[i % PROFILE_BANDS] = np.nan
-        disparity = np.full((height, width), FOCAL_BASELINE / distance, np.float32)
-        disparity[: height // 8] = np.nan
-        disparity[-2:, :4] = 0.0
+        disparity = stereo_disparity(rng, width, height, FOCAL_BASELINE / distance)
         with np.errstate(divide="ignore"):
             depth = np.where(disparity > 0, FOCAL_BASELINE / disparity, np.inf).astype(np.float32)
         stereo = StereoReading(

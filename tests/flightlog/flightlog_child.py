@@ -20,8 +20,7 @@ def frame_image(index: int, salt: int) -> np.ndarray:
 
 
 def main(path: str) -> None:
-    state = DroneState(position=None, velocity=(0.0, 0.0, 0.0), attitude=(0.0, 0.0, 0.0), altitude=1.0,
-                       battery=90.0, flying=True)  # fmt: skip
+    state = DroneState(None, velocity=(0.0, 0.0, 0.0), attitude=(0.0, 0.0, 0.0), altitude=1.0, battery=90, flying=True)
     with FlightLogWriter(path, "child: true\n", {"mono": "child"}, {}) as log:
         print(0, flush=True)
         for i in range(100_000):
