@@ -7,6 +7,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from mcap.exceptions import UnsupportedCompressionError
 from mcap.writer import CompressionType, Writer
 
 from drone_ssl import __version__
@@ -49,6 +50,8 @@ class McapSink:
     ) -> None:
         if compression not in COMPRESSIONS:
             raise FlightLogError(f"flight log compression {compression!r} is unknown; use one of {list(COMPRESSIONS)}")
+        if not chunk_period_s > 0:
+            raise FlightLogError(f"flight log chunk period {chunk_period_s!r} s must be > 0 (about 1 s is the goal)")
         self.path = path
         self._period_ns = int(chunk_period_s * 1e9)
         self._period_s = chunk_period_s
@@ -57,25 +60,39 @@ class McapSink:
             self._file = open(path, "wb")  # noqa: SIM115 - held open for the whole flight, closed in close()
         except OSError as e:
             raise FlightLogError(f"cannot create flight log {path}: {e.strerror}; check the folder is writable") from e
-        self._writer = Writer(self._file, chunk_size=MAX_CHUNK_BYTES, compression=COMPRESSIONS[compression])
-        self._writer.start(profile="", library=LIBRARY)
-        self._writer.add_attachment(0, 0, CONFIG_ATTACHMENT, "application/yaml", config_yaml.encode("utf-8"))
-        self._writer.add_metadata(FLIGHT_METADATA, {**metadata_strings(metadata), "log_format": FORMAT_VERSION})
-        self._writer.add_metadata(MODELS_METADATA, metadata_strings(model_versions))
-        self._ids: dict[str, int] = {}
-        for spec in channels.ALL:
-            schema_id = self._writer.register_schema(
-                spec.schema_name, channels.SCHEMA_ENCODING, json.dumps(spec.schema).encode("utf-8")
-            )
-            self._ids[spec.topic] = self._writer.register_channel(
-                spec.topic, channels.MESSAGE_ENCODING, schema_id, spec.metadata
-            )
-        self._writer.add_metadata(CHANNELS_METADATA, {str(i): topic for topic, i in self._ids.items()})
-        self._file.flush()
+        try:
+            self._writer = Writer(self._file, chunk_size=MAX_CHUNK_BYTES, compression=COMPRESSIONS[compression])
+            self._ids = self._start(config_yaml, model_versions, metadata)
+        except (OSError, UnsupportedCompressionError) as e:
+            self._file.close()
+            raise FlightLogError(
+                f"cannot start flight log {path}: {e}; check the disk, or install mcap's lz4 and zstandard"
+            ) from e
         self._pending = 0  # messages in the open chunk
         self._chunks = 0
         self._chunk_first_ns = 0
         self._chunk_opened = time.monotonic()
+
+    def _start(
+        self, config_yaml: str, model_versions: Mapping[str, object], metadata: Mapping[str, object]
+    ) -> dict[str, int]:
+        """Header, config, versions and channel definitions, handed to the OS at once: the file is a log from
+        its first moment. Returns the channel id of each topic."""
+        self._writer.start(profile="", library=LIBRARY)
+        self._writer.add_attachment(0, 0, CONFIG_ATTACHMENT, "application/yaml", config_yaml.encode("utf-8"))
+        self._writer.add_metadata(FLIGHT_METADATA, {**metadata_strings(metadata), "log_format": FORMAT_VERSION})
+        self._writer.add_metadata(MODELS_METADATA, metadata_strings(model_versions))
+        ids: dict[str, int] = {}
+        for spec in channels.ALL:
+            schema_id = self._writer.register_schema(
+                spec.schema_name, channels.SCHEMA_ENCODING, json.dumps(spec.schema).encode("utf-8")
+            )
+            ids[spec.topic] = self._writer.register_channel(
+                spec.topic, channels.MESSAGE_ENCODING, schema_id, spec.metadata
+            )
+        self._writer.add_metadata(CHANNELS_METADATA, {str(i): topic for topic, i in ids.items()})
+        self._file.flush()
+        return ids
 
     def write(self, spec: ChannelSpec, log_time_ns: int, sequence: int, payload: dict) -> None:
         data = json.dumps(payload, separators=(",", ":"), allow_nan=False).encode("utf-8")

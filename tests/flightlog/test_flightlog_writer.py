@@ -40,6 +40,8 @@ def test_an_unwritable_path_fails_at_once(tmp_path: Path) -> None:
         FlightLogWriter(tmp_path / "dir.mcap", "", {}, {})
     with pytest.raises(FlightLogError, match="compression 'bz2' is unknown"):
         FlightLogWriter(tmp_path / "b.mcap", "", {}, {}, compression="bz2")
+    with pytest.raises(FlightLogError, match="chunk period 0 s must be > 0"):
+        FlightLogWriter(tmp_path / "b.mcap", "", {}, {}, chunk_period_s=0)
 
 
 def test_logging_after_close_is_an_error_and_close_is_idempotent(tmp_path: Path) -> None:
