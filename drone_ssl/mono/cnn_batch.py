@@ -92,7 +92,8 @@ def augment(batch: Batch, config: AugmentConfig, generator: torch.Generator) -> 
     log_depth, weight = batch.log_depth, batch.depth_weight
     if config.flip:
         flip = torch.rand(b, generator=generator) < 0.5
-        images = torch.where(flip[:, None, None, None], images.flip(-1), images)
-        log_depth = torch.where(flip[:, None, None], log_depth.flip(-1), log_depth)
-        weight = torch.where(flip[:, None, None], weight.flip(-1), weight)
+        log_depth, weight = log_depth.clone(), weight.clone()
+        images[flip] = images[flip].flip(-1)  # `images` is already a fresh tensor here
+        log_depth[flip] = log_depth[flip].flip(-1)
+        weight[flip] = weight[flip].flip(-1)
     return Batch(images, batch.log_distance, batch.has_distance, log_depth, weight)

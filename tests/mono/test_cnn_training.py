@@ -81,3 +81,23 @@ def test_wrong_camera_size_for_the_network_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match="multiple of 16"):
         CnnTrainer(PERCEPTION, 120, 90)
+
+
+def test_flip_mirrors_image_and_depth_target_together() -> None:
+    from drone_ssl.config.perception import AugmentConfig
+    from drone_ssl.mono.cnn_batch import augment
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 255, (16, 16, 32), dtype=np.uint8)
+    depth = np.tile(np.linspace(1.0, 4.0, 32, dtype=np.float32), (16, 16, 1))  # far on the right
+    batch = make_batch(images, np.full(16, 2.0), depth, (2, 4), (0.1, 8.0), 0.25)
+    out = augment(batch, AugmentConfig(brightness=0.0, contrast=0.0, noise_std=0.0, flip=True), torch.Generator())
+    flipped = 0
+    for i in range(16):
+        mirrored = torch.equal(out.images[i], batch.images[i].flip(-1))
+        assert mirrored or torch.equal(out.images[i], batch.images[i])
+        expected = batch.log_depth[i].flip(-1) if mirrored else batch.log_depth[i]
+        assert torch.equal(out.log_depth[i], expected)
+        flipped += mirrored
+    assert 0 < flipped < 16
+    assert torch.equal(out.log_distance, batch.log_distance)  # the centred label does not change
