@@ -31,9 +31,11 @@ class Arbiter:
 
     Mono is *trusted* from the start (strategy `mono`), or once the held-out window passes the switch rules
     (`naive`, `persistent`), until it fails the looser fallback rules or the training wheels fire too often;
-    trust lost this way returns only with a later learning round. The phase follows from trust and the cues:
-    stereo up -> MONO if mono is trusted and usable, else STEREO (trading the two waits `min_dwell_s` unless
-    mono stopped giving readings); stereo down -> MONO_ONLY if mono is trusted and usable, else SAFE.
+    trust lost this way returns only with a later learning round. A degraded window must repeat
+    (`fallback_confirmations` in a row) before it counts: one noisy window does not make the phases flap.
+    The phase follows from trust and the cues: stereo up -> MONO if mono is trusted and usable, else STEREO
+    (trading the two waits `min_dwell_s` unless mono stopped giving readings); stereo down -> MONO_ONLY if mono
+    is trusted and usable, else SAFE.
     """
 
     def __init__(self, config: ArbiterConfig, avoid_distance_m: float, mono_threshold_m: float | None = None) -> None:
@@ -57,6 +59,7 @@ class Arbiter:
         self._latest_round = -1
         self._metrics_key: tuple[float, int] | None = None
         self._mono_missing = 0
+        self._degraded_windows = 0  # consecutive validation windows that failed the fallback rules
         self._override_times: deque[float] = deque()
 
     def cut_stereo(self) -> None:
@@ -107,13 +110,15 @@ class Arbiter:
                 self.mono_trusted, self._trust_reason = True, reason
         else:
             reason = fallback_reason(m, self.config)
-            if reason is not None:
+            self._degraded_windows = self._degraded_windows + 1 if reason is not None else 0
+            if reason is not None and self._degraded_windows >= self.config.fallback_confirmations:
                 self._distrust(reason)
 
     def _distrust(self, reason: str) -> None:
         self.mono_trusted = False
         self._distrust_reason = reason
         self._distrust_round = self._latest_round
+        self._degraded_windows = 0
         self._override_times.clear()
 
     def _count_override(self, event: OverrideEvent) -> None:

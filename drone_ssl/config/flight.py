@@ -23,8 +23,11 @@ class ArbiterConfig:
     switch_min_obstacles: int = spec(10, lo=1, hi=1000000)  # of which stereo said "obstacle"
     # MONO -> STEREO (a new room): looser bounds than the switch, so the phases do not flap.
     fallback_min_tpr: float = spec(0.8, lo=0.0, hi=1.0)
-    fallback_max_fpr: float = spec(0.4, lo=0.0, hi=1.0)
+    # Loose on FPR: flying on mono fills the window with frames turning away near the threshold, which raises the
+    # FPR without mono getting worse; missed obstacles (TPR, training-wheel overrides) are what matter.
+    fallback_max_fpr: float = spec(0.6, lo=0.0, hi=1.0)
     fallback_max_mse_log: float = spec(0.04, lo=0.0, hi=10.0)  # only checked when the MSE rule is on
+    fallback_confirmations: int = spec(2, lo=1, hi=100)  # consecutive degraded windows before mono loses trust
     fallback_overrides: int = spec(3, lo=0, hi=1000)  # this many training-wheel overrides within the window; 0 = off
     fallback_window_s: float = spec(30.0, lo=1.0, hi=3600.0)
     min_dwell_s: float = spec(10.0, lo=0.0, hi=3600.0)  # least time in STEREO or MONO before trading them

@@ -87,12 +87,14 @@ def test_hysteresis_mono_keeps_flying_between_the_switch_and_fallback_bounds() -
 
 def test_degraded_mono_falls_back_and_needs_a_later_round_and_the_strict_bounds_to_return() -> None:
     a = in_mono()
-    decisions = fly(a, 10.1, 25.0, metrics=bad(12.0, 2))
-    assert switches(decisions) == [(20.0, Phase.MONO, Phase.STEREO)]  # MONO since 10.0, dwell 10 s
+    assert not switches(fly(a, 10.1, 25.0, metrics=bad(12.0, 2)))  # one degraded window may be noise
+    assert not switches(fly(a, 25.0, 26.0, metrics=metrics(25.0, 2)))  # and a fine one resets the count
+    decisions = fly(a, 26.0, 28.0, metrics=bad(26.0, 2)) + fly(a, 28.0, 30.0, metrics=bad(28.0, 3))
+    assert switches(decisions) == [(28.0, Phase.MONO, Phase.STEREO)]  # the second degraded window in a row
     assert "degraded" in next(d.switch for d in decisions if d.switch).reason
-    assert not switches(fly(a, 25.0, 40.0, metrics=metrics(25.0, 2)))  # good numbers, but the same round
-    assert not switches(fly(a, 40.0, 60.0, metrics=metrics(40.0, 3, tpr=0.9)))  # a new round, short of 0.95
-    assert switches(fly(a, 60.0, 62.0, metrics=metrics(60.0, 4))) == [(60.0, Phase.STEREO, Phase.MONO)]
+    assert not switches(fly(a, 30.0, 45.0, metrics=metrics(30.0, 3)))  # good numbers, but the same round
+    assert not switches(fly(a, 45.0, 60.0, metrics=metrics(45.0, 4, tpr=0.9)))  # a new round, short of 0.95
+    assert switches(fly(a, 60.0, 62.0, metrics=metrics(60.0, 5))) == [(60.0, Phase.STEREO, Phase.MONO)]
 
 
 def test_a_window_without_obstacles_neither_switches_nor_drops_mono() -> None:
