@@ -73,6 +73,10 @@ class Pilot:
         self.stereo_cut = False
         self._stop_requested = False
 
+    def close(self) -> None:
+        """Release the learner's training process; call after saving what it learned."""
+        self.learner.close()
+
     def request_stop(self) -> None:
         """End the flight after the current frame (it lands as always)."""
         self._stop_requested = True

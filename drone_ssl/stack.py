@@ -14,8 +14,8 @@ from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneSSLError
 from drone_ssl.learner.backends import CnnBackend, TextonBackend, TrainingBackend
 from drone_ssl.learner.online import OnlineLearner
+from drone_ssl.learner.training_process import TrainingProcess
 from drone_ssl.mono.cnn_estimator import CnnEstimator
-from drone_ssl.mono.cnn_trainer import CnnTrainer
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
 from drone_ssl.pilot import Evaluator, Pilot
 from drone_ssl.stereo.calibration import StereoCalibration
@@ -29,12 +29,13 @@ def make_backend(config: Config, estimator: str, model: Path | None) -> Training
     """The mono estimator (fresh, or loaded from `model`) with the half of the learner that trains it."""
     perception, camera = config.perception, config.camera
     if estimator == "cnn":
-        if model is not None:
-            trainer = CnnTrainer.from_checkpoint(model, perception, camera.width, camera.height)
-        else:
-            trainer = CnnTrainer(perception, camera.width, camera.height, seed=config.learner.seed)
-        cnn = CnnEstimator(trainer.export_onnx(), trainer.metadata(), perception)
-        return CnnBackend(config.learner, trainer, cnn)
+        training = TrainingProcess(config.learner, perception, (camera.width, camera.height), model)
+        try:
+            onnx_bytes, metadata = training.export()  # inference starts from the very weights training starts from
+            return CnnBackend(training, CnnEstimator(onnx_bytes, metadata, perception))
+        except BaseException:
+            training.close()
+            raise
     if estimator == "textons":
         textons = TextonKnnEstimator.load(model, perception) if model is not None else TextonKnnEstimator(perception)
         return TextonBackend(config.learner, textons)

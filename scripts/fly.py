@@ -114,7 +114,10 @@ def fly(
         status.close()
         if view is not None:
             view.close()
-        model_path = pilot.learner.save(out)
+        try:  # keep what was learned, however the flight ended
+            model_path = pilot.learner.save(out)
+        finally:
+            pilot.close()
     if pilot.learner.error is not None:
         print(f"warning: background training stopped early: {pilot.learner.error}", file=sys.stderr)
     return pilot, stats, model_path

@@ -1,22 +1,20 @@
-"""How each mono estimator learns: CNN gradient steps on a replay buffer, or texton kNN ring-buffer refits."""
+"""How each mono estimator learns: CNN gradient steps in a training process, or texton kNN ring-buffer refits."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
-
 from drone_ssl.config.learner import LearnerConfig
-from drone_ssl.learner.buffer import ReplayBuffer, Sample
+from drone_ssl.learner.buffer import Sample
+from drone_ssl.learner.training_process import TrainingProcess
 from drone_ssl.mono.cnn_estimator import CnnEstimator
-from drone_ssl.mono.cnn_trainer import CnnTrainer
 from drone_ssl.mono.reading import MonoEstimator
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
 
 
 class TrainingBackend(Protocol):
-    """The estimator-specific half of the online learner."""
+    """The estimator-specific half of the online learner. Requests take effect in the order they are made."""
 
     estimator: MonoEstimator
     model_file: str
@@ -25,8 +23,12 @@ class TrainingBackend(Protocol):
         """A sample joins the training set (it has left the validation window)."""
         ...
 
-    def train_step(self) -> bool:
-        """One unit of training work; False when there is nothing to learn from yet."""
+    def run_steps(self, count: int) -> None:
+        """Start `count` training steps (asynchronously where the estimator trains elsewhere)."""
+        ...
+
+    def sync(self) -> int:
+        """Wait for the steps started so far; the number of steps done since the start."""
         ...
 
     def has_news(self) -> bool:
@@ -41,43 +43,49 @@ class TrainingBackend(Protocol):
         """Write the trained model."""
         ...
 
+    def close(self) -> None:
+        """Release what training holds (a process, threads)."""
+        ...
+
 
 class CnnBackend:
-    """Gradient steps on random replay batches; new weights reach the ONNX estimator by a non-blocking swap."""
+    """Gradient steps run in a child process that owns the replay buffer; new weights come back as ONNX and
+    reach the estimator by a non-blocking swap, so inference never waits for training."""
 
     model_file = "mono_cnn.pt"
 
-    def __init__(self, config: LearnerConfig, trainer: CnnTrainer, estimator: CnnEstimator) -> None:
-        self.config = config
-        self.trainer = trainer
+    def __init__(self, training: TrainingProcess, estimator: CnnEstimator) -> None:
+        self.training = training
         self.estimator = estimator
-        rng = np.random.default_rng(config.seed)
-        self.buffer = ReplayBuffer(config, (trainer.height, trainer.width), rng)
-        self._news = False
+        self._steps_published = 0
+        self._steps = 0
 
     def add(self, sample: Sample) -> None:
-        self.buffer.add(sample)
+        self.training.add(sample)
 
-    def train_step(self) -> bool:
-        batch = self.buffer.batch(self.config.batch_size)
-        if batch is None:
-            return False
-        images, distances, depth = batch
-        self.trainer.step(images, distances, depth)
-        self._news = True
-        return True
+    def run_steps(self, count: int) -> None:
+        self.training.steps(count)
+
+    def sync(self) -> int:
+        self._steps = self.training.sync()
+        return self._steps
 
     def has_news(self) -> bool:
-        return self._news
+        return self.sync() > self._steps_published
 
     def publish(self, wait: bool) -> None:
-        self._news = False
-        future = self.estimator.swap(self.trainer.export_onnx(), self.trainer.metadata())
+        onnx_bytes, metadata = self.training.export()
+        self._steps_published = self._steps
+        future = self.estimator.swap(onnx_bytes, metadata)
         if wait:
             future.result()
 
     def save(self, path: Path) -> None:
-        self.trainer.save(path)
+        self.training.save(path)
+
+    def close(self) -> None:
+        self.training.close()
+        self.estimator.close()
 
 
 class TextonBackend:
@@ -95,8 +103,11 @@ class TextonBackend:
             self.estimator.add(sample.left, sample.distance_m)
         self._news = True
 
-    def train_step(self) -> bool:
-        return False  # no gradient steps: the kNN refits itself every perception.textons.retrain_every samples
+    def run_steps(self, count: int) -> None:
+        return  # no gradient steps: the kNN refits itself every perception.textons.retrain_every samples
+
+    def sync(self) -> int:
+        return 0
 
     def has_news(self) -> bool:
         return self._news and self.estimator.ready
@@ -107,3 +118,6 @@ class TextonBackend:
 
     def save(self, path: Path) -> None:
         self.estimator.save(path)
+
+    def close(self) -> None:
+        return  # nothing held beyond memory

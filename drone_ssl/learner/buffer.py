@@ -10,6 +10,8 @@ import numpy as np
 
 from drone_ssl.config.learner import LearnerConfig
 
+Batch = tuple[np.ndarray, np.ndarray, np.ndarray]  # images (B,H,W) uint8, distances (B,), depth (B,H,W) float32
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -69,7 +71,7 @@ class ReplayBuffer:
         error = abs(math.log(sample.mono_m / sample.distance_m))
         return error <= self.config.active_error and self.rng.random() >= self.config.active_keep_right
 
-    def batch(self, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    def batch(self, size: int) -> Batch | None:
         """A random training batch (images, distances, depth as float32), or None while too few samples."""
         with self._lock:
             if self.size < max(1, self.config.min_samples):

@@ -38,13 +38,12 @@ class OnlineLearner:
         self.rounds = 0  # weights published so far
         self.steps = 0  # training steps done
         self.samples = 0  # labelled frames observed
+        self.error: BaseException | None = None  # what stopped the background thread, if anything
         self._next_step_t: float | None = None
         self._next_publish_t: float | None = None
         self._next_validate_t: float | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self._lock = threading.Lock()  # guards rounds/steps bookkeeping shared with the background thread
-        self.error: BaseException | None = None  # what stopped the background thread, if anything
 
     @property
     def latest(self) -> ValidationMetrics | None:
@@ -65,24 +64,32 @@ class OnlineLearner:
         self.samples += 1
         return True
 
+    # -- lock-step (simulator) ----------------------------------------------------------------------------------
     def advance(self, t: float) -> None:
-        """Lock-step mode: do the training, publishing and validation due by simulated time `t`."""
-        if self._next_step_t is None:
+        """Lock-step mode: the training, publishing and validation due by simulated time `t`.
+
+        The gradient steps due now are started and run while the caller goes on (rendering, matching); a publish
+        first waits for every step started before it, so results depend on simulated time only, never on how
+        fast either side ran.
+        """
+        if self._next_step_t is None or self._next_publish_t is None:
             self._next_step_t = self._next_publish_t = t
-        if self.config.steps_per_sim_s > 0:
-            period = 1.0 / self.config.steps_per_sim_s
-            while self._next_step_t <= t:
-                if self.backend.train_step():
-                    self.steps += 1
-                self._next_step_t += period
         while self._next_publish_t <= t:
             if self.backend.has_news():
                 self._publish(wait=True)
             self._next_publish_t += self.config.publish_every_s
+        due = 0
+        if self.config.steps_per_sim_s > 0:
+            while self._next_step_t <= t:
+                due += 1
+                self._next_step_t += 1.0 / self.config.steps_per_sim_s
+        if due:
+            self.backend.run_steps(due)
         self.validate_if_due(t)
 
+    # -- both modes ---------------------------------------------------------------------------------------------
     def validate_if_due(self, t: float) -> None:
-        """Recompute the validation metrics every `validate_every_s` (both modes; cheap: no inference)."""
+        """Recompute the validation metrics every `validate_every_s` (cheap: no inference)."""
         if self._next_validate_t is None:
             self._next_validate_t = t
         while self._next_validate_t <= t:
@@ -104,6 +111,13 @@ class OnlineLearner:
             self.threshold_m = metrics.threshold_m
         return metrics
 
+    def save(self, folder: Path) -> Path:
+        """Write the trained model into `folder` (after the steps started so far); returns its path."""
+        path = Path(folder) / self.backend.model_file
+        self.backend.save(path)
+        return path
+
+    # -- real time (real drone) ---------------------------------------------------------------------------------
     def start(self) -> None:
         """Real-time mode: train continuously in a background thread, publishing every `publish_every_s`."""
         if self._thread is not None:
@@ -113,34 +127,35 @@ class OnlineLearner:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop training (both modes); what was learned stays and can still be saved."""
         if self._thread is not None:
             self._stop.set()
             self._thread.join()
             self._thread = None
+        self.steps = self.backend.sync()
 
-    def save(self, folder: Path) -> Path:
-        """Write the trained model into `folder`; returns its path."""
-        path = Path(folder) / self.backend.model_file
-        self.backend.save(path)
-        return path
+    def close(self) -> None:
+        """Stop and release the training process or threads."""
+        self.stop()
+        self.backend.close()
 
     def _run(self) -> None:
         last_publish = time.monotonic()
         try:
             while not self._stop.is_set():
-                if self.backend.train_step():
-                    with self._lock:
-                        self.steps += 1
-                else:
+                before = self.steps
+                self.backend.run_steps(1)
+                self.steps = self.backend.sync()
+                if self.steps == before:
                     self._stop.wait(0.05)  # nothing to learn from yet
                 if time.monotonic() - last_publish >= self.config.publish_every_s:
                     last_publish = time.monotonic()
                     if self.backend.has_news():
                         self._publish(wait=False)
-        except BaseException as exc:  # noqa: BLE001 - kept for the pilot to report; flying goes on with old weights
+        except Exception as exc:  # kept for the pilot to report: flying goes on with the weights it has
             self.error = exc
 
     def _publish(self, wait: bool) -> None:
+        self.steps = self.backend.sync()
         self.backend.publish(wait)
-        with self._lock:
-            self.rounds += 1
+        self.rounds += 1

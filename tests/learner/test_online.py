@@ -26,11 +26,15 @@ class CountingBackend:
     def add(self, sample: Sample) -> None:
         self.trained.append(sample)
 
-    def train_step(self) -> bool:
-        if not self.trained:
-            return False
-        self.steps += 1
-        return True
+    def run_steps(self, count: int) -> None:
+        if self.trained:
+            self.steps += count
+
+    def sync(self) -> int:
+        return self.steps
+
+    def close(self) -> None:
+        return
 
     def has_news(self) -> bool:
         return self.steps > 0
@@ -75,7 +79,9 @@ def test_training_follows_simulated_time_not_calls() -> None:
         a.advance(i * 0.1)  # every frame
         if i % 10 == 9:
             b.advance(i * 0.1)  # once a second: the same work must be due
-    assert backend_a.steps == backend_b.steps > 0
+    a.stop()
+    b.stop()
+    assert backend_a.steps == backend_b.steps == a.steps == b.steps > 0
     assert a.rounds == b.rounds == backend_a.published > 0
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
+import torch
 
 from drone_ssl.config import load_config
 from drone_ssl.errors import DroneSSLError
@@ -41,7 +45,9 @@ def flight(drone_class=SimDrone, with_evaluator: bool = False, seconds: float = 
 
         pilot = build_pilot(drone, config, StereoLabeler(drone.rig.calibration, config.perception), evaluator=evaluator)
         stats = pilot.fly(seconds)
-        weights = pilot.learner.backend.trainer.model.state_dict()
+        pilot.learner.save(drone_folder := Path(tempfile.mkdtemp()))
+        pilot.close()
+    weights = torch.load(drone_folder / "mono_cnn.pt", weights_only=True)["state_dict"]
     return pilot, stats, weights
 
 
@@ -75,6 +81,7 @@ def test_stereo_cut_moves_to_mono_only_or_safe_and_lands() -> None:
     with SimDrone(config) as drone:
         pilot = build_pilot(drone, config, StereoLabeler(drone.rig.calibration, config.perception))
         stats = pilot.fly(6.0, cut_stereo_at_s=2.0)
+        pilot.close()
         assert not drone.state().flying
     # Mono was never validated in 2 s, so without stereo there is no trusted cue: hover, then land.
     assert stats.time_in_phase_s["safe"] > 0

@@ -1,0 +1,156 @@
+"""CNN training in a child process on the second core: the flight loop never shares a core or the GIL with it."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from drone_ssl.config.learner import LearnerConfig
+from drone_ssl.config.perception import PerceptionConfig
+from drone_ssl.errors import DroneSSLError
+from drone_ssl.learner.buffer import ReplayBuffer, Sample
+
+
+class TrainingProcessError(DroneSSLError):
+    """The training process failed or died; the message carries its error."""
+
+
+def _serve(conn: Connection, learner: LearnerConfig, perception: PerceptionConfig, size: tuple[int, int],
+           checkpoint: str | None) -> None:  # fmt: skip
+    """The child: owns the replay buffer and the trainer, and handles requests strictly in order, so its
+    results depend on the order of requests only (never on timing)."""
+    import torch
+
+    from drone_ssl.mono.cnn_trainer import CnnTrainer
+
+    torch.set_num_threads(learner.torch_threads)
+    width, height = size
+    if checkpoint is None:
+        trainer = CnnTrainer(perception, width, height, seed=learner.seed)
+    else:
+        trainer = CnnTrainer.from_checkpoint(checkpoint, perception, width, height)
+    buffer = ReplayBuffer(learner, (height, width), np.random.default_rng(learner.seed))
+    steps = 0
+    conn.send(("ready", None))
+    while True:
+        kind, arg = conn.recv()
+        try:
+            if kind == "add":
+                buffer.add(arg)
+            elif kind == "steps":
+                for _ in range(arg):
+                    batch = buffer.batch(learner.batch_size)
+                    if batch is not None:
+                        trainer.step(*batch)
+                        steps += 1
+            elif kind == "sync":
+                conn.send(("steps", steps))
+            elif kind == "export":
+                conn.send(("model", (trainer.export_onnx(), trainer.metadata())))
+            elif kind == "save":
+                trainer.save(arg)
+                conn.send(("saved", arg))
+            elif kind == "stop":
+                conn.send(("stopped", steps))
+                return
+        except Exception as exc:  # reported to the parent at its next request, then the child ends
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            return
+
+
+class TrainingProcess:
+    """The parent's handle: requests are queued in order; `sync`, `export` and `save` wait for their answer.
+
+    A sender thread writes the requests, so the flight loop never blocks on a full pipe while the child is
+    busy with gradient steps.
+    """
+
+    def __init__(self, learner: LearnerConfig, perception: PerceptionConfig, size: tuple[int, int],
+                 checkpoint: Path | None = None) -> None:  # fmt: skip
+        context = mp.get_context("spawn")  # no fork: torch and PyBullet state must not be copied
+        self._conn, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve,
+            args=(child, learner, perception, size, None if checkpoint is None else str(checkpoint)),
+            name="cnn-training",
+            daemon=True,
+        )
+        self._process.start()
+        child.close()
+        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._send_error: BaseException | None = None
+        self._sender = threading.Thread(target=self._send_loop, name="cnn-training-sender", daemon=True)
+        self._sender.start()
+        self._expect("ready")
+
+    def _send_loop(self) -> None:
+        while True:
+            message = self._outbox.get()
+            if message is None:
+                return
+            try:
+                self._conn.send(message)
+            except (BrokenPipeError, OSError) as exc:
+                self._send_error = exc
+                return
+
+    def add(self, sample: Sample) -> None:
+        # Half-precision depth halves what crosses the pipe; the buffer stores float16 anyway.
+        depth = None if sample.depth_m is None else sample.depth_m.astype(np.float16)
+        self._send("add", Sample(sample.t, sample.left, sample.distance_m, depth, sample.mono_m,
+                                 sample.mono_round, sample.priority))  # fmt: skip
+
+    def steps(self, count: int) -> None:
+        self._send("steps", count)
+
+    def sync(self) -> int:
+        """Wait until every queued request is done; the number of gradient steps taken so far."""
+        self._send("sync", None)
+        return self._expect("steps")
+
+    def export(self) -> tuple[bytes, Any]:
+        self._send("export", None)
+        return self._expect("model")
+
+    def save(self, path: Path) -> None:
+        self._send("save", str(path))
+        self._expect("saved")
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            try:
+                self._send("stop", None)
+                self._expect("stopped")
+            except TrainingProcessError:
+                pass  # already failed and reported; just reap it
+        self._outbox.put(None)
+        self._sender.join(timeout=10)
+        self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+    def _send(self, kind: str, arg: Any) -> None:
+        if self._send_error is not None or not self._process.is_alive():
+            raise TrainingProcessError(f"the CNN training process is gone (exit code {self._process.exitcode})")
+        self._outbox.put((kind, arg))
+
+    def _expect(self, kind: str) -> Any:
+        try:
+            while not self._conn.poll(1.0):  # wake up now and then to notice a child that died silently
+                if not self._process.is_alive():
+                    raise EOFError
+            got, value = self._conn.recv()
+        except (EOFError, OSError) as exc:
+            raise TrainingProcessError(f"the CNN training process died (exit code {self._process.exitcode})") from exc
+        if got == "error":
+            raise TrainingProcessError(f"CNN training failed: {value}")
+        if got != kind:
+            raise TrainingProcessError(f"CNN training process answered {got!r} to a {kind!r} request")
+        return value
