@@ -10,6 +10,8 @@ from drone_ssl.arbiter import Arbiter, Decision
 from drone_ssl.behaviour import Action, AvoidanceBehaviour
 from drone_ssl.drone import Drone
 from drone_ssl.flight_stats import FlightStats
+from drone_ssl.flightlog import FlightLogWriter
+from drone_ssl.learner.metrics import ValidationMetrics
 from drone_ssl.learner.online import OnlineLearner
 from drone_ssl.mono.reading import MonoEstimator, MonoReading
 from drone_ssl.stereo.labeler import StereoLabeler
@@ -60,8 +62,10 @@ class Pilot:
         frame_period_s: float,
         lock_step: bool,
         evaluator: Evaluator | None = None,
+        log: FlightLogWriter | None = None,
     ) -> None:
         self.drone = drone
+        self.log = log
         self.labeler = labeler
         self.estimator = estimator
         self.learner = learner
@@ -72,6 +76,7 @@ class Pilot:
         self.stats = FlightStats(frame_period_s)
         self.stereo_cut = False
         self._stop_requested = False
+        self._logged_metrics: ValidationMetrics | None = None
 
     def close(self) -> None:
         """Release the learner's training process; call after saving what it learned."""
@@ -132,6 +137,9 @@ class Pilot:
         if not action.land:
             self.drone.send(action.command)
         evaluation = self.evaluator() if self.evaluator is not None else None
+        collided = evaluation is not None and evaluation.collisions > self.stats.collisions
+        if self.log is not None:
+            self._log(observation, stereo, mono, decision, action, evaluation, collided)
         self.stats.add(
             t,
             decision,
@@ -142,3 +150,27 @@ class Pilot:
             evaluation.collisions if evaluation is not None else None,
         )
         return FrameResult(observation, stereo, mono, decision, action, evaluation)
+
+    def _log(
+        self,
+        observation: Observation,
+        stereo: StereoReading | None,
+        mono: MonoReading,
+        decision: Decision,
+        action: Action,
+        evaluation: Evaluation | None,
+        collided: bool,
+    ) -> None:
+        t, log = observation.t, self.log
+        command = None if action.land else action.command
+        log.log_frame(observation, stereo, mono, decision, command, evaluation)
+        if decision.override_event is not None:
+            log.log_override(t, decision.override_event)
+        if decision.switch is not None:
+            log.log_phase_switch(t, decision.switch)
+        if collided:
+            log.log_collision(t, {"collisions": evaluation.collisions, "phase": decision.phase.value})
+        latest = self.learner.latest
+        if latest is not None and latest is not self._logged_metrics:
+            self._logged_metrics = latest
+            log.log_learner(t, latest)

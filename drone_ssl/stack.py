@@ -12,6 +12,7 @@ from drone_ssl.behaviour import AvoidanceBehaviour
 from drone_ssl.config import Config
 from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneSSLError
+from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.learner.backends import CnnBackend, TextonBackend, TrainingBackend
 from drone_ssl.learner.online import OnlineLearner
 from drone_ssl.learner.training_process import TrainingProcess
@@ -62,6 +63,7 @@ def build_pilot(
     lock_step: bool = True,
     evaluator: Evaluator | None = None,
     seed: int = 0,
+    log: FlightLogWriter | None = None,
 ) -> Pilot:
     """Everything the loop needs, wired the same way for the simulator and the real drone."""
     if config.arbiter.strategy == "mono" and model is None:
@@ -80,4 +82,5 @@ def build_pilot(
         frame_period_s=1.0 / config.sim.camera_hz,
         lock_step=lock_step,
         evaluator=evaluator,
+        log=log,
     )

@@ -12,12 +12,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 import numpy as np  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from drone_ssl import __version__  # noqa: E402
 from drone_ssl.cli import add_config_args, config_from_args, main_guard, run_folder  # noqa: E402
 from drone_ssl.config import Config, dump_config  # noqa: E402
 from drone_ssl.config.flight import STRATEGY_NAMES  # noqa: E402
 from drone_ssl.drone import Drone  # noqa: E402
 from drone_ssl.flight_report import plot_flight, summarise, summary_table, write_summary  # noqa: E402
 from drone_ssl.flight_stats import FlightStats  # noqa: E402
+from drone_ssl.flightlog import FlightLogWriter  # noqa: E402
 from drone_ssl.pilot import Evaluation, Evaluator, FrameResult, Pilot  # noqa: E402
 from drone_ssl.stack import ESTIMATORS, build_pilot, labeler_for_stream  # noqa: E402
 from drone_ssl.stereo.calibration import StereoCalibration  # noqa: E402
@@ -98,7 +100,15 @@ def fly(
         from drone_ssl.live_view import LiveView
 
         view = LiveView()
-    pilot = build_pilot(drone, config, labeler, args.estimator, args.model, lock_step, evaluator, config.sim.seed)
+    log = open_log(args, config, out, lock_step)
+    try:
+        pilot = build_pilot(
+            drone, config, labeler, args.estimator, args.model, lock_step, evaluator, config.sim.seed, log
+        )
+    except BaseException:
+        if log is not None:
+            log.close()
+        raise
     status = StatusLine(pilot, round(args.duration * config.sim.camera_hz))
 
     def on_frame(result: FrameResult) -> None:
@@ -118,9 +128,24 @@ def fly(
             model_path = pilot.learner.save(out)
         finally:
             pilot.close()
+            if log is not None:
+                log.close()
     if pilot.learner.error is not None:
         print(f"warning: background training stopped early: {pilot.learner.error}", file=sys.stderr)
     return pilot, stats, model_path
+
+
+def open_log(args: argparse.Namespace, config: Config, out: Path, lock_step: bool) -> FlightLogWriter | None:
+    """The flight's MCAP log (log.enabled); on a real drone a full queue drops frames rather than stall."""
+    if not config.log.enabled:
+        return None
+    versions = {"drone_ssl": __version__, "estimator": args.estimator, "model": str(args.model or "untrained")}
+    metadata = {"strategy": config.arbiter.strategy, "drone": "sim" if args.sim else args.drone,
+                "seed": config.sim.seed}  # fmt: skip
+    return FlightLogWriter(
+        out / "flight.mcap", dump_config(config), versions, metadata,
+        depth_maps=config.log.depth_maps, chunk_period_s=config.log.chunk_period_s, drop_when_full=not lock_step,
+    )  # fmt: skip
 
 
 def report(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from drone_ssl.config.bridge import BridgeConfig
 from drone_ssl.config.flight import ArbiterConfig, BehaviourConfig
+from drone_ssl.config.flightlog import FlightLogConfig
 from drone_ssl.config.learner import LearnerConfig
 from drone_ssl.config.loader import section, spec
 from drone_ssl.config.perception import PerceptionConfig
@@ -152,3 +153,4 @@ class Config:
     learner: LearnerConfig = section(LearnerConfig)
     arbiter: ArbiterConfig = section(ArbiterConfig)
     behaviour: BehaviourConfig = section(BehaviourConfig)
+    log: FlightLogConfig = section(FlightLogConfig)

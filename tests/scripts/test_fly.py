@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from drone_ssl.flightlog import FlightLogReader
+
 REQUIRED_SUMMARY_KEYS = (
     "sim_time_s", "wall_time_s", "collisions", "collisions_by_phase", "time_in_phase_s", "switch_time_s",
     "overrides", "mono_frames", "distance_flown_m", "final_mono_metrics",
@@ -30,9 +32,15 @@ def test_short_sim_flight_writes_summary_plots_and_config(tmp_path: Path) -> Non
     for key in REQUIRED_SUMMARY_KEYS:
         assert key in summary, key
     assert summary["time_in_phase_s"]["stereo"] > 0 and summary["switch_time_s"] is None
-    for name in ("trajectory.png", "distances.png", "config.yaml", "stereo_calibration.yaml", "mono_cnn.pt"):
+    for name in ("trajectory.png", "distances.png", "config.yaml", "stereo_calibration.yaml", "mono_cnn.pt",
+                 "flight.mcap"):  # fmt: skip
         assert (out / name).stat().st_size > 0
     assert "sim:\n  seed: 1" in (out / "config.yaml").read_text()
+    log = FlightLogReader(out / "flight.mcap")
+    frames = list(log.frames())
+    assert len(frames) == summary["frames"] and log.report.complete
+    assert all(f.right is not None and f.phase_name == "stereo" for f in frames)
+    assert "seed: 1" in log.config_yaml
     # A finished run folder is never overwritten.
     again = fly("--sim", "--duration", "1", "--out", str(out))
     assert again.returncode == 2 and "already holds a finished run" in again.stderr
