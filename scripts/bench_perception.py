@@ -44,7 +44,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--train-frames", type=int, default=1000, help="simulated frames the mono estimators learn")
     parser.add_argument("--train-rooms", type=int, default=5, help="rooms (seeds) the training frames come from")
     parser.add_argument("--test-frames", type=int, default=300, help="frames of two other rooms to test on")
-    parser.add_argument("--epochs", type=int, default=20, help="CNN passes over the training frames")
+    parser.add_argument("--epochs", type=int, default=15, help="CNN passes over the training frames")
     parser.add_argument("--repeats", type=int, default=200, help="timed repetitions per speed figure")
     parser.add_argument("--speed-only", action="store_true", help="skip the simulated accuracy figures")
     parser.set_defaults(run=run)

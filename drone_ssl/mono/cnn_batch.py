@@ -30,8 +30,8 @@ def make_batch(
     min_valid: float,
     mask: np.ndarray | None = None,
 ) -> Batch:
-    """Check and convert one batch. NaN distances are unlabelled frames; depth NaN (or mask False) is unknown,
-    inf depth (zero disparity) is "far" and counts as the maximum distance."""
+    """Check and convert one batch. NaN distances are unlabelled frames; depth NaN, <= 0 or masked out is
+    unknown, inf depth (zero disparity) is "far" and counts as the maximum distance."""
     images = np.asarray(images)
     if images.dtype != np.uint8 or images.ndim != 3:
         raise ImageInputError(f"training images must be (B, H, W) uint8, got {images.dtype} {images.shape}")
@@ -50,7 +50,9 @@ def make_batch(
         depth = np.asarray(depth_m, dtype=np.float32)
         if depth.shape != images.shape:
             raise ImageInputError(f"stereo depth must be {images.shape} like the images, got {depth.shape}")
-        known = ~np.isnan(depth) if mask is None else (np.asarray(mask, dtype=bool) & ~np.isnan(depth))
+        known = ~np.isnan(depth) & (depth > 0)  # zero or negative depth is no measurement
+        if mask is not None:
+            known &= np.asarray(mask, dtype=bool)
         target, weight = _coarse_log_depth(depth, known, (h // rows, w // cols), limits, min_valid)
     return Batch(
         images=torch.from_numpy(images).float().unsqueeze(1),

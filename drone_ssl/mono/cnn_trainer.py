@@ -50,6 +50,16 @@ class CnnTrainer:
         return trainer
 
     @property
+    def learning_rate(self) -> float:
+        return float(self.optimizer.param_groups[0]["lr"])
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        """For schedules (offline training); the online learner keeps the configured rate."""
+        for group in self.optimizer.param_groups:
+            group["lr"] = float(value)
+
+    @property
     def width(self) -> int:
         return self.model.width
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from drone_ssl.mono.cnn_trainer import CnnTrainer
@@ -16,17 +18,26 @@ def fit_cnn(
     depth_m: np.ndarray | None,
     epochs: int,
     rng: np.random.Generator,
+    final_lr_share: float = 0.05,
 ) -> int:
     """`epochs` shuffled passes of gradient steps over (B,H,W) images with stereo labels (NaN: none) and stereo
-    depth (NaN: invalid); returns the number of steps taken."""
+    depth (NaN: invalid), the learning rate decaying on a cosine to `final_lr_share` of the configured one (a
+    settled end point instead of wherever the last noisy step left the weights); returns the steps taken."""
     batch = trainer.config.batch_size
+    base = trainer.config.learning_rate
+    total = epochs * -(-len(images) // batch)
     steps = 0
     for _ in range(epochs):
         order = rng.permutation(len(images))
         for start in range(0, len(order), batch):
+            progress = steps / max(1, total - 1)
+            trainer.learning_rate = base * (
+                final_lr_share + (1 - final_lr_share) * 0.5 * (1 + math.cos(math.pi * progress))
+            )
             pick = np.sort(order[start : start + batch])
             trainer.step(images[pick], distances_m[pick], None if depth_m is None else depth_m[pick])
             steps += 1
+    trainer.learning_rate = base
     return steps
 
 

@@ -70,6 +70,7 @@ def test_depth_targets_use_only_known_pixels() -> None:
     depth[0, :8, :8] = np.nan  # one cell unknown
     depth[0, :8, 8:] = np.inf  # one cell at infinity: the far limit
     depth[0, 8:, :8][::2] = np.nan  # half known: still counts with min_valid 0.25
+    depth[0, 8:, :8][1::4] = -1.0  # and a quarter of it nonsense: 1/4 of the cell left, still enough
     batch = make_batch(images, np.array([np.nan]), depth, (2, 2), (0.1, 8.0), 0.25)
     np.testing.assert_array_equal(batch.depth_weight[0].numpy(), [[0, 1], [1, 1]])
     np.testing.assert_allclose(batch.log_depth[0].numpy(), [[0, np.log(8)], [np.log(2), np.log(2)]], rtol=1e-6)

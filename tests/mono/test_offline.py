@@ -19,6 +19,7 @@ def test_fit_cnn_takes_shuffled_batches_for_each_epoch(walls) -> None:
     trainer = CnnTrainer(perception, 128, 96)
     steps = fit_cnn(trainer, images, distances, None, epochs=2, rng=np.random.default_rng(0))
     assert steps == 6 and trainer.stats["samples"] == 20
+    assert trainer.learning_rate == perception.cnn.learning_rate  # the schedule is undone for online use
 
 
 def test_fit_textons_uses_labelled_frames_only(walls) -> None:
