@@ -57,3 +57,20 @@ def test_a_cut_right_camera_makes_stereo_unavailable(frames) -> None:
     config, shots = frames
     stereo = StereoLabeler.ideal(config.camera, config.perception)
     assert not stereo.read(shots[0][0].left, None).available
+
+
+def test_a_plain_room_gives_few_labels_and_no_wrong_one() -> None:
+    config = load_config(overrides=["sim.textures.mode=plain"])
+    stereo = StereoLabeler.ideal(config.camera, config.perception)
+    labelled, errors = 0, []
+    with sim_drone.SimDrone(config) as drone:
+        drone.takeoff()
+        drone.send(Command(yaw=0.6))
+        for _ in range(30):
+            observation = drone.read()
+            reading = stereo.read(observation.left, observation.right)
+            if reading.distance_m is not None:
+                labelled += 1
+                errors.append(abs(np.log(reading.distance_m / stereo.ideal_distance(drone.ground_truth().depth))))
+    assert labelled < 15  # only object edges carry texture: most frames have no label
+    assert max(errors, default=0.0) < 0.25
