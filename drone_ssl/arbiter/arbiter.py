@@ -35,7 +35,8 @@ class Arbiter:
     (`fallback_confirmations` in a row) before it counts: one noisy window does not make the phases flap.
     The phase follows from trust and the cues: stereo up -> MONO if mono is trusted and usable, else STEREO
     (trading the two waits `min_dwell_s` unless mono stopped giving readings); stereo down -> MONO_ONLY if mono
-    is trusted and usable, else SAFE.
+    is trusted and usable, else SAFE. Mono's obstacle threshold follows the learner's ROC choice while stereo
+    flies, and stays fixed while mono does.
     """
 
     def __init__(self, config: ArbiterConfig, avoid_distance_m: float, mono_threshold_m: float | None = None) -> None:
@@ -100,7 +101,9 @@ class Arbiter:
             return
         self._metrics_key = key
         self._latest_round = max(self._latest_round, m.learning_round)
-        if math.isfinite(m.threshold_m):
+        if math.isfinite(m.threshold_m) and self.phase is Phase.STEREO:
+            # Only from windows flown on stereo: where mono flies, it stops before its own threshold, so the window
+            # holds few obstacles it saw and mostly ones it missed, and the re-chosen threshold would only climb.
             self.mono_threshold_m = m.threshold_m
         if not self.strategy.learns_trust:
             return

@@ -33,7 +33,8 @@ class AvoidanceBehaviour:
     paper_extra_max_rad]. "freer_side": toward the side whose third of the view has the farther nearest obstacle
     (the decision's profile at the moment of stopping), then `freer_extra_rad` more; a stop within `keep_side_s`
     of the last manoeuvre keeps its side, so a corner does not make it swing back and forth. "Clear" means the
-    cue reads at least `clear_margin_m` beyond its obstacle threshold. Randomness only from `rng`.
+    cue reads at least `clear_margin_m` beyond its obstacle threshold (after a full turn: merely no obstacle);
+    still not clear after `max_turn_rad` it is boxed in and asks to land. Randomness only from `rng`.
     While the flying cue is blind the drone hovers in place, and after `blind_turn_frames` it turns in place as
     if for an obstacle (a texture-less view stays blind until the drone looks elsewhere); in SAFE it hovers,
     then asks to land, and a landing once asked for is never taken back.
@@ -113,7 +114,10 @@ class AvoidanceBehaviour:
         c = self.config
         turned = self.yaw.update(state.yaw)
         if self.mode is Mode.TURN:
-            self._clear = self._clear + 1 if _clear(decision, c.clear_margin_m) else 0
+            # After a full turn without a clear view, plain "no obstacle" will do (a cautious threshold in a small
+            # room may leave no heading with the margin).
+            margin = c.clear_margin_m if turned < 2 * math.pi else 0.0
+            self._clear = self._clear + 1 if _clear(decision, margin) else 0
             if self._clear >= c.clear_frames:
                 self._extra_rad = (
                     self.rng.uniform(c.paper_extra_min_rad, c.paper_extra_max_rad)

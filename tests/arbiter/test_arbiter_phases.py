@@ -167,3 +167,14 @@ def test_a_mono_that_stops_reading_hands_back_to_stereo_without_waiting_out_the_
     decisions = fly(a, 10.1, 12.0, mono=mono(None))
     assert [(s[1], s[2]) for s in switches(decisions)] == [(Phase.MONO, Phase.STEREO)]
     assert decisions[0].blind and decisions[0].cue == "mono"  # gap frames before mono counts as unusable
+
+
+def test_the_mono_threshold_follows_the_learner_only_while_stereo_flies() -> None:
+    a = arbiter()
+    fly(a, 0.0, 5.0, metrics=metrics(0.0, 1, threshold_m=1.5))
+    assert a.mono_threshold_m == 1.5  # adopted in STEREO (the switch waits for the dwell time)
+    fly(a, 5.0, 10.1, metrics=metrics(5.0, 1, threshold_m=1.45))
+    assert a.phase is Phase.MONO and a.mono_threshold_m == 1.45
+    fly(a, 10.1, 20.0, metrics=metrics(12.0, 2, threshold_m=2.1))  # a window shaped by mono's own flying
+    assert a.mono_threshold_m == 1.45
+    assert a.update(20.0, stereo(3.0), mono(2.0), None).threshold_m == 1.45

@@ -39,7 +39,7 @@ def test_three_missed_frames_force_the_manoeuvre_with_the_numbers(strategy: str)
     event = d[2].override_event
     assert d[2].override and d[2].obstacle and d[2].cue == "stereo"
     assert event is not None and (event.t, event.stereo_distance_m, event.mono_distance_m) == (20.2, 0.5, 3.0)
-    assert event.counter == 3.0 and event.mono_threshold_m == pytest.approx(1.4)
+    assert event.counter == 3.0 and event.mono_threshold_m == a.mono_threshold_m
     assert d[2].distance_m == 0.5 and list(d[2].profile_m[:2]) == [0.5, 0.5]  # stereo's view steers the turn
 
 

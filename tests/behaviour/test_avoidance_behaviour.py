@@ -214,3 +214,12 @@ def test_a_stop_soon_after_a_manoeuvre_keeps_turning_the_same_way() -> None:
         f.step(decision(f.t))
     later = f.until("turn", lambda t: decision(t, obstacle=True, distance=0.9, profile=RIGHT_BLOCKED))
     assert later.command.yaw < 0  # after cruising a while the freer side is chosen afresh
+
+
+def test_after_a_full_turn_without_a_clear_view_no_obstacle_is_enough() -> None:
+    f = Flight(behaviour(), forward=0.0)
+    f.until("turn", lambda t: decision(t, obstacle=True, distance=0.9, profile=LEFT_BLOCKED))
+    near_free = lambda t: decision(t, distance=1.3)  # noqa: E731  (not an obstacle, never clear by the margin)
+    f.until("extra_turn", near_free)
+    turned = len(f.actions) * 0.5 * YAW_RATE * DT
+    assert 2 * math.pi <= turned <= 2 * math.pi + 0.5
