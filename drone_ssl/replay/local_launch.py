@@ -1,0 +1,95 @@
+"""Run a DDP function in N local CPU processes on gloo over loopback (tests and benchmarks; people use torchrun)."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import socket
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from drone_ssl.errors import DroneSSLError
+from drone_ssl.replay.distributed import DistContext, cleanup, setup_distributed
+from drone_ssl.replay.errors import ReplayError
+
+
+def loopback_interface() -> str:
+    """The loopback interface's name (lo on Linux, lo0 on macOS): gloo binds its sockets to its address."""
+    names = [name for _, name in socket.if_nameindex()]
+    return next((n for n in names if n in ("lo", "lo0")), next((n for n in names if n.startswith("lo")), "lo"))
+
+
+def _child(
+    rank: int,
+    world: int,
+    store: str,
+    target: Callable[..., Any],
+    args: tuple,
+    results: mp.Queue,
+) -> None:
+    # What torchrun would set; the rendezvous is a file (no TCP server) and gloo talks over loopback only.
+    os.environ.update(
+        RANK=str(rank), WORLD_SIZE=str(world), LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE=str(world),
+        GLOO_SOCKET_IFNAME=loopback_interface(), CUDA_VISIBLE_DEVICES="",
+    )  # fmt: skip
+    context: DistContext | None = None
+    try:
+        context = setup_distributed(init_method=f"file://{store}")
+        results.put((rank, True, target(context, *args)))
+    except DroneSSLError as e:
+        results.put((rank, False, str(e)))
+    except BaseException as e:  # reported to the parent, which stops the others
+        results.put((rank, False, f"{type(e).__name__}: {e}"))
+    finally:
+        if context is not None:
+            cleanup(context)
+
+
+def launch_local(target: Callable[..., Any], world: int, args: tuple = (), timeout_s: float = 300.0) -> Any:
+    """Call `target(context, *args)` in `world` fresh processes forming one gloo process group; returns what rank 0
+    returned. Raises ReplayError with the first failure's message, or when `timeout_s` passes (all are stopped).
+    `target` and `args` must be picklable (a module-level function)."""
+    spawn = mp.get_context("spawn")
+    results: mp.Queue = spawn.Queue()
+    with tempfile.TemporaryDirectory(prefix="ddp-") as tmp:
+        store = str(Path(tmp) / "store")
+        # Not daemonic: each process may start its own data-loader workers.
+        processes = [
+            spawn.Process(target=_child, args=(rank, world, store, target, args, results), name=f"ddp-rank{rank}")
+            for rank in range(world)
+        ]
+        for process in processes:
+            process.start()
+        try:
+            return _collect(results, processes, timeout_s)
+        finally:
+            for process in processes:
+                if process.is_alive():
+                    process.terminate()
+                process.join(10)
+                if process.is_alive():
+                    process.kill()
+                    process.join()
+
+
+def _collect(results: mp.Queue, processes: list, timeout_s: float) -> Any:
+    deadline = time.monotonic() + timeout_s
+    values: dict[int, Any] = {}
+    while len(values) < len(processes):
+        try:
+            rank, ok, value = results.get(timeout=min(1.0, max(0.01, deadline - time.monotonic())))
+        except queue.Empty:
+            if time.monotonic() >= deadline:
+                raise ReplayError(f"{len(processes)} DDP processes did not finish within {timeout_s:g} s") from None
+            dead = [p for p in processes if p.exitcode not in (None, 0)]
+            if dead and results.empty():
+                raise ReplayError(f"DDP process {dead[0].name} died (exit code {dead[0].exitcode})") from None
+            continue
+        if not ok:
+            raise ReplayError(f"rank {rank}: {value}")
+        values[rank] = value
+    return values[0]
