@@ -6,7 +6,6 @@ import argparse
 import dataclasses
 import os
 import sys
-from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -20,21 +19,10 @@ from drone_ssl.mono.offline import fit_cnn, fit_textons, predict_all
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
 from drone_ssl.stereo.benchmark import label_accuracy, matching_ms
 from drone_ssl.stereo.labeler import StereoLabeler
-from sim.scripted_flight import fly_scripted
+from sim.frame_sets import Frames, fly_frames, fly_rooms
 from sim.sim_drone import SimDrone
 
 RESOLUTIONS = ((128, 96), (320, 240), (640, 480))
-
-
-@dataclass
-class Frames:
-    """Simulated frames with what stereo said and what the simulator knows."""
-
-    left: np.ndarray  # (N, H, W) uint8
-    stereo_m: np.ndarray  # (N,) stereo label, NaN = none
-    stereo_depth: np.ndarray  # (N, H, W) float32, NaN invalid
-    truth_label_m: np.ndarray  # (N,) the label definition applied to the true depth
-    truth_obstacle_m: np.ndarray  # (N,) nearest wall/obstacle pixel in the central region (floor excluded)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -62,44 +50,6 @@ def one_frame(config: Config) -> tuple[np.ndarray, np.ndarray]:
     return observation.left, observation.right
 
 
-def fly(config: Config, seed: int, frames: int) -> Frames:
-    """A scripted flight (ground-truth avoidance) of `frames` camera frames in the room of `seed`."""
-    stereo = StereoLabeler.ideal(config.camera, config.perception)
-    s = config.perception.stereo
-    region = (0.5 - s.roi_width / 2, 0.5 + s.roi_width / 2, 0.5 - s.roi_height / 2, 0.5 + s.roi_height / 2)
-    limit = config.perception.max_distance_m
-    rows: dict[str, list] = {k: [] for k in ("left", "stereo", "depth", "label", "obstacle")}
-    with SimDrone(config, seed=seed) as drone:
-
-        def record(observation, truth) -> None:
-            if len(rows["left"]) >= frames:
-                return
-            reading = stereo.read(observation.left, observation.right)
-            rows["left"].append(observation.left)
-            rows["stereo"].append(np.nan if reading.distance_m is None else reading.distance_m)
-            rows["depth"].append(reading.depth_m)
-            ideal = stereo.ideal_distance(truth.depth)
-            rows["label"].append(np.nan if ideal is None else ideal)
-            nearest = drone.rig.nearest_in_view(truth.depth, truth.obstacle_mask, region)
-            rows["obstacle"].append(min(nearest, limit))
-
-        fly_scripted(drone, (frames + 5) / config.sim.camera_hz, record)
-    return Frames(
-        np.stack(rows["left"]),
-        np.array(rows["stereo"]),
-        np.stack(rows["depth"]).astype(np.float32),
-        np.array(rows["label"]),
-        np.array(rows["obstacle"]),
-    )
-
-
-def fly_rooms(config: Config, seeds: list[int], frames: int) -> Frames:
-    """`frames` in all, split evenly over the rooms of `seeds` (textures, obstacles and lighting differ)."""
-    shares = np.diff(np.linspace(0, frames, len(seeds) + 1).round().astype(int))
-    flights = [fly(config, seed, int(n)) for seed, n in zip(seeds, shares, strict=True) if n > 0]
-    return Frames(*(np.concatenate([getattr(f, k.name) for f in flights]) for k in dataclasses.fields(Frames)))
-
-
 def speed(config: Config, repeats: int, frames: Frames | None, progress) -> dict:
     out: dict = {"stereo_rectify_match_ms": {}}
     for width, height in RESOLUTIONS:
@@ -113,7 +63,7 @@ def speed(config: Config, repeats: int, frames: Frames | None, progress) -> dict
         )
     if frames is None:
         progress("frames for mono speed")
-        frames = fly(config, config.sim.seed, 64)
+        frames = fly_frames(config, config.sim.seed, 64)
     progress("CNN speed")
     out["cnn"] = cnn_speed(config.perception, frames.left, frames.stereo_m, frames.stereo_depth, repeats)
     progress("texton speed")
