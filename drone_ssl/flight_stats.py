@@ -66,7 +66,9 @@ class FlightStats:
             self.mono_frames += 1
         if decision.override_event is not None:
             self.overrides += 1
-        if decision.switch is not None and decision.switch.phase is Phase.MONO and self.switch_time_s is None:
+        switch = decision.switch
+        learned = switch is not None and switch.previous is Phase.STEREO and switch.phase is Phase.MONO
+        if learned and self.switch_time_s is None:  # the learned switch, not a return from MONO_ONLY
             self.switch_time_s = t - self.first_t
         if stereo_m is not None:
             self.stereo_labels += 1
