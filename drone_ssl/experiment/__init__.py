@@ -1,0 +1,32 @@
+"""The study of issue 7: strategies x estimators x seeded rooms, flown as fly.py runs, with 95% CIs over seeds."""
+
+from drone_ssl.experiment.aggregate import Comparison, GroupSummary, RunRecord
+from drone_ssl.experiment.collect import collect
+from drone_ssl.experiment.errors import ExperimentError
+from drone_ssl.experiment.folder import ExperimentFolder
+from drone_ssl.experiment.grid import CONDITIONS, ESTIMATORS, FlightSettings, Grid, RunSpec, parse_shard
+from drone_ssl.experiment.presets import PRESETS, Preset
+from drone_ssl.experiment.report import write_report
+from drone_ssl.experiment.runner import GridRunner, Outcome
+from drone_ssl.experiment.stats import Estimate
+
+__all__ = [
+    "CONDITIONS",
+    "ESTIMATORS",
+    "PRESETS",
+    "Comparison",
+    "Estimate",
+    "ExperimentError",
+    "ExperimentFolder",
+    "FlightSettings",
+    "Grid",
+    "GridRunner",
+    "GroupSummary",
+    "Outcome",
+    "Preset",
+    "RunRecord",
+    "RunSpec",
+    "collect",
+    "parse_shard",
+    "write_report",
+]

@@ -1,0 +1,165 @@
+"""Fly the runs of a grid as parallel `fly.py` processes, resumably, with a progress bar."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from drone_ssl.experiment.errors import ExperimentError
+from drone_ssl.experiment.flight_args import Skip, fly_arguments
+from drone_ssl.experiment.folder import FINISHED, FLY_LOG, SKIPPED, ExperimentFolder
+from drone_ssl.experiment.grid import FlightSettings, RunSpec
+
+POLL_S = 0.2
+STOP_GRACE_S = 15.0  # an interrupted flight gets this long to land and close its log before it is killed
+
+DONE, FLOWN, FAILED, BLOCKED = "done before", "flown", "failed", "blocked"
+WAIT, STARTED = "wait", "started"  # what _start says when it has no outcome yet
+
+
+@dataclass(frozen=True)
+class Outcome:
+    spec: RunSpec
+    state: str  # DONE (finished in an earlier session), FLOWN, FAILED, SKIPPED or BLOCKED (its source failed)
+    detail: str = ""
+    wall_s: float = 0.0
+
+
+@dataclass
+class _Running:
+    spec: RunSpec
+    process: subprocess.Popen
+    log: object
+    started: float = field(default_factory=time.monotonic)
+
+
+class GridRunner:
+    """Flies each run as its own `fly.py --sim` process into its own folder of `folder`.
+
+    At most `jobs` flight processes run at once, a CNN flight counting two (its training process) and a texton
+    flight one; a run bigger than `jobs` still runs, alone. A run whose folder holds a finished summary.json is
+    not flown again; an unfinished folder (an interrupted flight) is emptied and flown again from scratch. Runs
+    that build on another (persistent_cut, transfer) start once that one has finished. `fly_command` is the
+    command line up to the script's arguments (tests use a stand-in for fly.py).
+    """
+
+    def __init__(
+        self,
+        folder: ExperimentFolder,
+        settings: FlightSettings,
+        jobs: int,
+        fly_command: Sequence[str],
+        progress: bool = True,
+    ) -> None:
+        if jobs < 1:
+            raise ExperimentError(f"--jobs must be at least 1, got {jobs}")
+        self.folder = folder
+        self.settings = settings
+        self.jobs = jobs
+        self.fly_command = list(fly_command)
+        self.progress = progress
+
+    def run(self, specs: Sequence[RunSpec]) -> list[Outcome]:
+        """Fly what is not finished yet; one outcome per spec, in the order given."""
+        self.folder.prepare(self.settings)
+        outcomes = {s: Outcome(s, DONE) for s in specs if self.folder.state(s) == FINISHED}
+        pending = [s for s in specs if s not in outcomes]
+        bar = tqdm(total=len(specs), initial=len(outcomes), unit="run", desc="experiment", dynamic_ncols=True,
+                   disable=not self.progress)  # fmt: skip
+        running: list[_Running] = []
+        shown = ""
+        try:
+            while pending or running:
+                for spec in list(pending):
+                    if not self._fits(spec, running):
+                        continue
+                    waiting = {*pending, *(r.spec for r in running)}
+                    outcome = self._start(spec, outcomes, waiting, running)
+                    if outcome is WAIT:
+                        continue
+                    pending.remove(spec)
+                    if isinstance(outcome, Outcome):
+                        outcomes[spec] = outcome
+                        bar.update(1)
+                for run in [r for r in running if r.process.poll() is not None]:
+                    running.remove(run)
+                    outcomes[run.spec] = self._finish(run)
+                    bar.update(1)
+                failed = sum(o.state in (FAILED, BLOCKED) for o in outcomes.values())
+                status = f"flying: {', '.join(r.spec.id for r in running) or '-'}; failed: {failed}"
+                if status != shown:
+                    bar.set_postfix_str(status)
+                    shown = status
+                if running:
+                    time.sleep(POLL_S)
+        except BaseException:
+            self._stop(running)
+            raise
+        finally:
+            bar.close()
+        return [outcomes[spec] for spec in specs]
+
+    def _fits(self, spec: RunSpec, running: list[_Running]) -> bool:
+        busy = sum(r.spec.processes for r in running)
+        return not running or busy + spec.processes <= self.jobs
+
+    def _start(
+        self, spec: RunSpec, outcomes: dict[RunSpec, Outcome], waiting: set[RunSpec], running: list[_Running]
+    ) -> Outcome | str:
+        """Start the flight (STARTED), wait for the run it builds on (WAIT), or say why it is not flown."""
+        source_folder = None
+        if spec.source is not None:
+            source = outcomes.get(spec.source)
+            if source is None and spec.source in waiting:
+                return WAIT
+            if source is None and self.folder.state(spec.source) != FINISHED:
+                return Outcome(spec, BLOCKED, f"{spec.source.id} has not finished and is not in this run list")
+            if source is not None and source.state not in (DONE, FLOWN):
+                return Outcome(spec, BLOCKED, f"{spec.source.id} did not finish ({source.state})")
+            source_folder = self.folder.run_folder(spec.source)
+        out = self.folder.run_folder(spec)
+        args = fly_arguments(spec, self.settings, out, self.folder.config_file, source_folder)
+        if isinstance(args, Skip):
+            self.folder.mark_skipped(spec, args)
+            return Outcome(spec, SKIPPED, args.reason)
+        self.folder.start_fresh(spec)
+        log = open(out / FLY_LOG, "w")  # noqa: SIM115 - closed when the flight ends
+        process = subprocess.Popen([*self.fly_command, *args], stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL)  # fmt: skip
+        running.append(_Running(spec, process, log))
+        return STARTED
+
+    def _finish(self, run: _Running) -> Outcome:
+        run.log.close()
+        wall = time.monotonic() - run.started
+        code = run.process.returncode
+        if code == 0 and self.folder.state(run.spec) == FINISHED:
+            return Outcome(run.spec, FLOWN, wall_s=wall)
+        last = self.folder.failure(run.spec) or "no output"
+        return Outcome(run.spec, FAILED, f"fly.py exited with {code}: {last}", wall)
+
+    def _stop(self, running: list[_Running]) -> None:
+        """Interrupted: ask every flight to stop (as Ctrl-C would), then kill what does not."""
+        for run in running:
+            if run.process.poll() is None:
+                run.process.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + STOP_GRACE_S
+        for run in running:
+            try:
+                run.process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                run.process.kill()
+                run.process.wait()
+            run.log.close()
+
+
+def fly_script_command(script: Path) -> list[str]:
+    """The command line that runs fly.py with this interpreter."""
+    return [sys.executable, str(script)]
