@@ -202,8 +202,6 @@ class _Run:
         options = self.options
         if self.context.is_main and self.step == 0 and not self.history:
             self._validate()  # the baseline: what training has to beat (and a bad --val fails before any write)
-        if self.context.is_main and options.progress:
-            self.bar = tqdm(initial=self.step, unit="step", dynamic_ncols=True, mininterval=0.5, desc="retrain")
         started = time.perf_counter()
         try:
             while self.epoch < options.epochs:
@@ -268,10 +266,8 @@ class _Run:
         if self.bar is not None and self.bar.total is None and steps_before == 0:
             self.bar.total = (self.step - steps_before) * options.epochs  # the first epoch tells the length
         if self.step == steps_before and self.position == 0 and self.epoch == 0:
-            raise ReplayError(
-                "no training step was possible: a training process found no stereo-labelled frames in its share "
-                "of the logs; check the logs' stereo labels, or use fewer processes"
-            )
+            where = "the training logs hold" if self.context.world == 1 else "a process's share of the logs holds"
+            raise ReplayError(f"no training step was possible: {where} no stereo-labelled frames")
 
     def _train(self, batch: dict[str, torch.Tensor]) -> None:
         images, distances = batch["images"].numpy(), batch["distances"].numpy()
@@ -287,6 +283,8 @@ class _Run:
         self.position += 1
         self.samples += len(images)
         self.in_step = False
+        if self.bar is None and self.context.is_main and self.options.progress:  # from the first step on
+            self.bar = tqdm(initial=self.step - 1, unit="step", dynamic_ncols=True, mininterval=0.5, desc="retrain")
         if self.bar is not None:
             self.bar.update(1)
             self.bar.set_postfix_str(f"epoch {self.epoch + 1}/{self.options.epochs} loss {loss:.3f}", refresh=False)

@@ -1,0 +1,106 @@
+"""scripts/replay.py: retrain, evaluate, report and export from the command line; bad input fails with one line
+and exit code 2, leaving what was already written alone."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "replay"))
+from replay_logs import write_log  # noqa: E402
+
+from drone_ssl.arbiter import Phase  # noqa: E402
+from drone_ssl.cli import main_guard  # noqa: E402
+from drone_ssl.config import load_config  # noqa: E402
+from drone_ssl.mono import CnnTrainer  # noqa: E402
+
+REPLAY = Path(__file__).resolve().parents[2] / "scripts" / "replay.py"
+
+
+def replay(*args: object) -> subprocess.CompletedProcess:
+    """The real command line, in a fresh process."""
+    command = [sys.executable, str(REPLAY), *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def replay_here(monkeypatch: pytest.MonkeyPatch, *args: object) -> int:
+    """The script's main in this process (the same exit path, without a fresh interpreter's start-up)."""
+    spec = importlib.util.spec_from_file_location("replay_script", REPLAY)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    monkeypatch.setattr(sys, "argv", [str(REPLAY), *map(str, args)])
+    with pytest.raises(SystemExit) as exited:
+        main_guard(script.main)
+    return exited.value.code
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("logs")
+    paths = [folder / f"{name}.mcap" for name in ("a", "b", "c")]
+    for seed, path in enumerate(paths):
+        write_log(path, frames=30, seed=seed, phase=Phase.MONO if seed == 2 else Phase.STEREO, overrides_at=(20,))
+    return paths
+
+
+def test_retrain_then_evaluate_report_and_export(logs: list[Path], tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    trained = replay(*logs, "--retrain", "--out", run, "--epochs", "2", "--batch-size", "8", "--workers", "1")
+    assert trained.returncode == 0, trained.stderr
+    assert "validation at end (vs stereo)" in trained.stdout and "held-out logs                    1" in trained.stdout
+    history = json.loads((run / "validation.json").read_text())["history"]
+    assert [h["step"] for h in history] == [0, 8, 16]  # 60 samples in batches of 8, per epoch
+    evaluated = replay(logs[2], "--evaluate", "--model", run / "mono_cnn.pt", "--out", tmp_path / "eval")
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert "overrides: 1, caught by the new model:" in evaluated.stdout
+    figures = json.loads((tmp_path / "eval" / "evaluation.json").read_text())
+    assert figures["frames"] == 30 and (tmp_path / "eval" / "changed_decisions.csv").is_file()
+    reported = replay(logs[2], "--report")
+    assert reported.returncode == 0, reported.stderr
+    assert (logs[2].parent / "c_report" / "summary.md").is_file()
+    exported = replay(*logs[:2], "--export", tmp_path / "dataset")
+    assert exported.returncode == 0, exported.stderr
+    assert (tmp_path / "dataset" / "dataset.npz").is_file()
+
+
+def test_a_truncated_log_is_replayed_up_to_where_it_ends(logs: list[Path], tmp_path: Path, monkeypatch) -> None:
+    cut = tmp_path / "cut.mcap"
+    cut.write_bytes(logs[0].read_bytes()[: logs[0].stat().st_size * 2 // 3])
+    assert replay_here(monkeypatch, cut, "--report", "--out", tmp_path / "report") == 0
+    assert "file truncated" in (tmp_path / "report" / "summary.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("make_args", "message"),
+    [
+        (lambda logs, tmp: [tmp / "none.mcap", "--report"], "cannot open flight log"),
+        (lambda logs, tmp: [tmp / "junk.mcap", "--report"], "is not an MCAP flight log"),
+        (lambda logs, tmp: [tmp / "stub.mcap", "--report"], "no frames could be read"),
+        (lambda logs, tmp: [logs[0], "--evaluate", "--model", tmp / "none.pt"], "does not exist"),
+        (lambda logs, tmp: [logs[0], "--evaluate", "--model", tmp / "big.pt"], "expects 128x96 images"),
+        (lambda logs, tmp: [tmp / "blind.mcap", logs[2], "--retrain", "--out", tmp / "r"], "no stereo-labelled"),
+        (lambda logs, tmp: [*logs, "--retrain", "--out", tmp / "r", "--resume"], "nothing to resume"),
+        (lambda logs, tmp: [*logs, "--retrain", "--out", tmp / "used"], "already holds a retraining run"),
+        (lambda logs, tmp: [logs[0], "--retrain", "--out", tmp / "r"], "needs a held-out flight"),
+        (lambda logs, tmp: [*logs[:2], "--report"], "a single LOG"),
+        (lambda logs, tmp: [logs[0], "--evaluate"], "--evaluate needs --model"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(make_args, message: str, logs: list[Path], tmp_path: Path, capsys,
+                                        monkeypatch) -> None:  # fmt: skip
+    (tmp_path / "junk.mcap").write_bytes(b"not a flight log at all")
+    (tmp_path / "stub.mcap").write_bytes(logs[0].read_bytes()[:300])
+    write_log(tmp_path / "blind.mcap", frames=5, labels=lambda i, d: None)
+    CnnTrainer(load_config().perception, 128, 96).save(tmp_path / "big.pt")
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "mono_cnn.pt").write_bytes(b"earlier model")
+    assert replay_here(monkeypatch, *make_args(logs, tmp_path)) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert message in lines[-1] and "error:" in lines[-1] and "Traceback" not in "".join(lines)
+    assert len(lines) == 1 or lines[0].startswith("usage:")  # argparse's errors come after its usage
+    assert (tmp_path / "used" / "mono_cnn.pt").read_bytes() == b"earlier model"
