@@ -29,9 +29,7 @@ from drone_ssl.experiment import (  # noqa: E402
     ExperimentFolder,
     Grid,
     GridRunner,
-    collect,
     parse_shard,
-    write_report,
 )
 from drone_ssl.experiment.folder import FINISHED  # noqa: E402
 from drone_ssl.experiment.runner import BLOCKED, FAILED  # noqa: E402
@@ -173,6 +171,9 @@ def main() -> int:
         raise ExperimentError(
             f"{folder.path} holds flights made with other settings (or none); pass the arguments they were flown with"
         )
+    from drone_ssl.experiment.collect import collect  # the report side loads torch and matplotlib: not before
+    from drone_ssl.experiment.report import write_report
+
     records = collect(folder, grid.runs(), grid.window_s, args.jobs)
     command = "python scripts/experiment.py " + shlex.join(sys.argv[1:])
     written = write_report(out, grid, records, command.strip(), provenance())

@@ -1,12 +1,14 @@
-"""The study of issue 7: strategies x estimators x seeded rooms, flown as fly.py runs, with 95% CIs over seeds."""
+"""The study of issue 7: strategies x estimators x seeded rooms, flown as fly.py runs, with 95% CIs over seeds.
+
+Light to import (no torch, no matplotlib); the report side lives in `drone_ssl.experiment.collect` (metrics of
+each run, from its flight log) and `drone_ssl.experiment.report` (tables, plots).
+"""
 
 from drone_ssl.experiment.aggregate import Comparison, GroupSummary, RunRecord
-from drone_ssl.experiment.collect import collect
 from drone_ssl.experiment.errors import ExperimentError
 from drone_ssl.experiment.folder import ExperimentFolder
 from drone_ssl.experiment.grid import CONDITIONS, ESTIMATORS, FlightSettings, Grid, RunSpec, parse_shard
 from drone_ssl.experiment.presets import PRESETS, Preset
-from drone_ssl.experiment.report import write_report
 from drone_ssl.experiment.runner import GridRunner, Outcome
 from drone_ssl.experiment.stats import Estimate
 
@@ -26,7 +28,5 @@ __all__ = [
     "Preset",
     "RunRecord",
     "RunSpec",
-    "collect",
     "parse_shard",
-    "write_report",
 ]

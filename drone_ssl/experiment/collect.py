@@ -12,6 +12,8 @@ from drone_ssl.experiment.folder import FINISHED, SKIPPED, UNFINISHED, Experimen
 from drone_ssl.experiment.grid import RunSpec
 from drone_ssl.experiment.run_metrics import run_metrics
 
+POOL_FROM = 4  # fewer logs to read than this: in this process (a worker's start costs about a log's reading)
+
 
 def _metrics(args: tuple[Path, float]) -> dict:
     return run_metrics(*args)
@@ -21,7 +23,7 @@ def collect(folder: ExperimentFolder, specs: Sequence[RunSpec], window_s: float,
     """One record per spec: finished runs with their metrics (cached in each run folder), others with why."""
     done = [s for s in specs if folder.state(s) == FINISHED]
     tasks = [(folder.run_folder(s), window_s) for s in done]
-    if jobs > 1 and len(tasks) > 1:
+    if jobs > 1 and len(tasks) > POOL_FROM:
         # spawn: a clean interpreter per worker, never a fork of a process that may hold threads
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             metrics = list(pool.map(_metrics, tasks))
