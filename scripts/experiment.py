@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -144,7 +145,17 @@ def dry_run(folder: ExperimentFolder, grid: Grid, specs: list) -> int:
     return 0
 
 
+def stop_on_sigterm() -> None:
+    """A termination request stops the flights the way Ctrl-C does (they land, their folders are flown again)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main() -> int:
+    stop_on_sigterm()
     args = parse_args()
     grid = build_grid(args)
     name = preset_name(args)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from tqdm import tqdm
 
@@ -131,8 +131,10 @@ class GridRunner:
             return Outcome(spec, SKIPPED, args.reason)
         self.folder.start_fresh(spec)
         log = open(out / FLY_LOG, "w")  # noqa: SIM115 - closed when the flight ends
+        # Its own process group: stopping a flight reaches its training process too, and only the runner decides
+        # when flights stop (it forwards an interrupt to each).
         process = subprocess.Popen([*self.fly_command, *args], stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)  # fmt: skip
+                                   stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
         running.append(_Running(spec, process, log))
         return STARTED
 
@@ -146,20 +148,20 @@ class GridRunner:
         return Outcome(run.spec, FAILED, f"fly.py exited with {code}: {last}", wall)
 
     def _stop(self, running: list[_Running]) -> None:
-        """Interrupted: ask every flight to stop (as Ctrl-C would), then kill what does not."""
+        """Interrupted: ask every flight to stop (as Ctrl-C would: it lands and closes its log), then kill what
+        has not stopped after the grace time. Their folders stay unfinished and are flown again next time."""
         for run in running:
-            if run.process.poll() is None:
-                run.process.send_signal(signal.SIGINT)
+            _signal_group(run.process, signal.SIGINT)
         deadline = time.monotonic() + STOP_GRACE_S
         for run in running:
             try:
                 run.process.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                run.process.kill()
+                _signal_group(run.process, signal.SIGKILL)
                 run.process.wait()
             run.log.close()
 
 
-def fly_script_command(script: Path) -> list[str]:
-    """The command line that runs fly.py with this interpreter."""
-    return [sys.executable, str(script)]
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(process.pid, sig)

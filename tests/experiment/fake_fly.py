@@ -2,7 +2,7 @@
 
 Environment: FAKE_FLY_LOG (append one JSON line per call), FAKE_FLY_FAIL (a run folder name that exits 1
 without a summary), FAKE_FLY_SWITCH (switch_time_s, or "none"), FAKE_FLY_RUNNING (a folder where each flight
-marks itself while it runs, to count how many run at once).
+marks itself while it runs, to count how many run at once), FAKE_FLY_HANG (fly until interrupted).
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ def main() -> int:
     with open(os.environ["FAKE_FLY_LOG"], "a") as log:
         log.write(json.dumps({"run": out.name, "argv": sys.argv[1:], "at_once": at_once,
                               "stale": sorted(p.name for p in out.iterdir())}) + "\n")  # fmt: skip
+    if os.environ.get("FAKE_FLY_HANG"):  # until interrupted: then it leaves a note, as fly.py lands and closes
+        try:
+            time.sleep(60)
+        except KeyboardInterrupt:
+            (out / "interrupted").touch()
+            return 130
     if os.environ.get("FAKE_FLY_FAIL") == out.name:
         print("error: the simulated drone caught fire", file=sys.stderr)
         return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,32 @@ def test_flight_processes_never_exceed_the_jobs_budget(
     calls.unlink()
     run(tmp_path / "cnn", Grid(("stereo",), ("cnn",), (0, 1, 2), SETTINGS), jobs=2)
     assert max(c["at_once"] for c in flown(calls)) == 1  # a CNN flight counts two: one at a time on 2 slots
+
+
+def test_an_interrupted_experiment_stops_its_flights_and_leaves_them_to_fly_again(
+    tmp_path: Path, calls: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_FLY_HANG", "1")
+    folder = ExperimentFolder(tmp_path / "exp")
+    grid = Grid(("stereo",), ("textons",), (0, 1), SETTINGS)
+
+    def ctrl_c(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 1.5)
+        with pytest.raises(KeyboardInterrupt):
+            GridRunner(folder, SETTINGS, 2, FAKE_FLY_COMMAND, progress=False).run(grid.runs())
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    for spec in grid.runs():  # each flight got the interrupt and ended; none finished
+        assert (folder.run_folder(spec) / "interrupted").is_file()
+        assert folder.state(spec) == UNFINISHED
+    monkeypatch.delenv("FAKE_FLY_HANG")
+    outcomes = GridRunner(folder, SETTINGS, 2, FAKE_FLY_COMMAND, progress=False).run(grid.runs())
+    assert [o.state for o in outcomes] == [FLOWN, FLOWN]
 
 
 def test_a_runs_folder_keeps_one_set_of_flight_settings(tmp_path: Path, calls: Path) -> None:
