@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -30,6 +31,26 @@ def bench_sim(args: argparse.Namespace) -> dict:
     return benchmark.run(config, seconds=args.seconds, progress=lambda s: print(f"... {s}", file=sys.stderr))
 
 
+def bench_logs(args: argparse.Namespace) -> dict:
+    from drone_ssl.flightlog import benchmark as log_benchmark
+    from drone_ssl.replay import benchmark as retrain_benchmark
+
+    config = config_from_args(args)
+    width, height = config.camera.width, config.camera.height
+
+    def progress(text: str) -> None:
+        print(f"... {text}", file=sys.stderr)
+
+    load_before = round(os.getloadavg()[0], 2)  # other work on the machine skews every timing: report it
+    log = log_benchmark.run(args.seconds, width, height, config.sim.camera_hz, progress=progress)
+    retraining = retrain_benchmark.run(
+        config.perception, args.retrain_frames, workers=args.workers, width=width, height=height, progress=progress
+    )
+    machine = {"cpus": os.cpu_count(), "load_average_1min_at_start": load_before,
+               "load_average_1min_at_end": round(os.getloadavg()[0], 2)}  # fmt: skip
+    return {"machine": machine, "flight_log": log, "retraining": retraining}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="suite", required=True)
@@ -37,7 +58,14 @@ def main() -> int:
     sim.add_argument("--seconds", type=float, default=30.0, help="simulated seconds of scripted flight at 128x96")
     sim.set_defaults(run=bench_sim)
     perception = bench_perception.add_parser(sub)
-    for p in (sim, perception):
+    logs = sub.add_parser(
+        "logs", help="log write cost, size per minute, read frames/s; retraining samples/s, 1 and 2 processes"
+    )
+    logs.add_argument("--seconds", type=float, default=60.0, help="flight seconds logged at the camera's size and rate")
+    logs.add_argument("--retrain-frames", type=int, default=300, help="frames in each of the two logs retrained from")
+    logs.add_argument("--workers", type=int, default=1, help="log-reading processes per training process")
+    logs.set_defaults(run=bench_logs)
+    for p in (sim, perception, logs):
         p.add_argument("--json", action="store_true", help="print the figures as JSON")
         add_config_args(p)
     args = parser.parse_args()

@@ -67,7 +67,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     train.add_argument("--shuffle-buffer", type=int, default=512, help="samples each reader shuffles among")
     train.add_argument("--checkpoint-every", type=int, default=200, metavar="STEPS")
     train.add_argument("--seed", type=int, help="data order and augmentation (default learner.seed)")
-    train.add_argument("--threads", type=int, help="torch threads per process (default: cores / processes)")
+    train.add_argument("--threads", type=int, help="torch threads per process (default: cores left by loaders)")
     train.add_argument("--resume", action="store_true", help="continue the run in --out where it stopped")
     parser.add_argument(
         "--threshold", type=float, metavar="M", help="evaluate: obstacle below this distance (default avoid distance)"

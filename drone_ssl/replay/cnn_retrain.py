@@ -45,7 +45,7 @@ class RetrainOptions:
     seed: int = 0
     resume: bool = False
     init_model: Path | None = None  # start from these weights instead of a fresh network
-    threads: int | None = None  # torch threads per process (default: the cores shared among local processes)
+    threads: int | None = None  # torch threads per process (default: the cores the loaders leave, shared)
     target_tpr: float = 0.95  # the ROC rule that picks the validation threshold
     progress: bool = True
 
@@ -107,7 +107,10 @@ class _Run:
         state = load_state(self.out / RESUME_FILE) if options.resume else None
         if state is not None:
             self._check_resumable(state)
-        self.threads = options.threads or max(1, (os.cpu_count() or 1) // context.local_world)
+        # The cores the loader workers leave, shared among this machine's processes: torch threads that outnumber
+        # free cores spin and wait on each other, which costs far more than a thread less.
+        cores_left = (os.cpu_count() or 1) - context.local_world * options.workers
+        self.threads = options.threads or max(1, cores_left // context.local_world)
         torch.set_num_threads(self.threads)
         if state is not None:
             self.net = _resumed_network(state, perception, self.shape).to(context.device)
@@ -202,7 +205,7 @@ class _Run:
         options = self.options
         if self.context.is_main and self.step == 0 and not self.history:
             self._validate()  # the baseline: what training has to beat (and a bad --val fails before any write)
-        started = time.perf_counter()
+        started, self.overhead_s = time.perf_counter(), 0.0
         try:
             while self.epoch < options.epochs:
                 self._epoch()

@@ -27,10 +27,14 @@ def _child(
     rank: int,
     world: int,
     store: str,
+    start_method: str,
     target: Callable[..., Any],
     args: tuple,
     results: mp.Queue,
 ) -> None:
+    # A process torchrun starts keeps the platform's way of starting data-loader workers (fork on Linux); one
+    # started by spawn would otherwise spawn its workers too, each importing everything again.
+    mp.set_start_method(start_method, force=True)
     # What torchrun would set; the rendezvous is a file (no TCP server) and gloo talks over loopback only.
     os.environ.update(
         RANK=str(rank), WORLD_SIZE=str(world), LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE=str(world),
@@ -53,13 +57,16 @@ def launch_local(target: Callable[..., Any], world: int, args: tuple = (), timeo
     """Call `target(context, *args)` in `world` fresh processes forming one gloo process group; returns what rank 0
     returned. Raises ReplayError with the first failure's message, or when `timeout_s` passes (all are stopped).
     `target` and `args` must be picklable (a module-level function)."""
-    spawn = mp.get_context("spawn")
+    start_method = mp.get_start_method()
+    spawn = mp.get_context("spawn")  # a fresh interpreter per rank: no state shared with the caller
     results: mp.Queue = spawn.Queue()
     with tempfile.TemporaryDirectory(prefix="ddp-") as tmp:
         store = str(Path(tmp) / "store")
         # Not daemonic: each process may start its own data-loader workers.
         processes = [
-            spawn.Process(target=_child, args=(rank, world, store, target, args, results), name=f"ddp-rank{rank}")
+            spawn.Process(
+                target=_child, args=(rank, world, store, start_method, target, args, results), name=f"ddp-rank{rank}"
+            )
             for rank in range(world)
         ]
         for process in processes:
