@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
 from drone_ssl.config import load_config
 from drone_ssl.experiment.errors import ExperimentError
@@ -44,8 +45,7 @@ def run_metrics(folder: Path, window_s: float) -> dict[str, Any]:
 
 
 def compute_metrics(folder: Path, summary: dict[str, Any], window_s: float) -> dict[str, Any]:
-    config = load_config(folder / "config.yaml")
-    avoid_m, target_tpr = config.perception.avoid_distance_m, config.learner.target_tpr
+    avoid_m, target_tpr = decision_settings(folder)
     scalars = summary_scalars(summary)
     windows: list[dict[str, Any]] = []
     try:
@@ -57,6 +57,20 @@ def compute_metrics(folder: Path, summary: dict[str, Any], window_s: float) -> d
         windows = window_metrics(series, window_s, avoid_m, target_tpr)
     return to_jsonable({"version": VERSION, "window_s": window_s, "log": series is not None,
                        "scalars": scalars, "windows": windows})  # fmt: skip
+
+
+def decision_settings(folder: Path) -> tuple[float, float]:
+    """(perception.avoid_distance_m, learner.target_tpr) the run flew with, from its config.yaml; read leniently
+    (keys it lacks take today's defaults) so that runs flown by an older version still report."""
+    defaults = load_config()
+    try:
+        data = yaml.safe_load((folder / "config.yaml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        data = {}
+    perception = data.get("perception") or {} if isinstance(data, dict) else {}
+    learner = data.get("learner") or {} if isinstance(data, dict) else {}
+    return (float(perception.get("avoid_distance_m", defaults.perception.avoid_distance_m)),
+            float(learner.get("target_tpr", defaults.learner.target_tpr)))  # fmt: skip
 
 
 def summary_scalars(summary: dict[str, Any]) -> dict[str, Any]:

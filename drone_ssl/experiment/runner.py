@@ -9,6 +9,7 @@ import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import IO
 
 from tqdm import tqdm
 
@@ -36,7 +37,7 @@ class Outcome:
 class _Running:
     spec: RunSpec
     process: subprocess.Popen
-    log: object
+    log: IO[str]
     started: float = field(default_factory=time.monotonic)
 
 
@@ -82,7 +83,7 @@ class GridRunner:
                         continue
                     waiting = {*pending, *(r.spec for r in running)}
                     outcome = self._start(spec, outcomes, waiting, running)
-                    if outcome is WAIT:
+                    if outcome == WAIT:
                         continue
                     pending.remove(spec)
                     if isinstance(outcome, Outcome):

@@ -10,7 +10,7 @@ import pytest
 
 from drone_ssl.config import dump_config, load_config
 from drone_ssl.experiment.flight_series import read_series
-from drone_ssl.experiment.run_metrics import METRICS_FILE, run_metrics
+from drone_ssl.experiment.run_metrics import METRICS_FILE, decision_settings, run_metrics
 from drone_ssl.flightlog import FlightLogWriter, LoggedStereo
 from drone_ssl.mono.reading import MonoReading
 from drone_ssl.types import DroneState, Observation
@@ -91,3 +91,12 @@ def test_a_run_without_a_log_keeps_its_summary_figures(tmp_path: Path) -> None:
     m = run_metrics(write_run(tmp_path / "run", with_log=False), 3.0)
     assert m["log"] is False and m["windows"] == [] and m["scalars"]["mono_only_s"] == 2.0
     assert "mono_gt_auc" not in m["scalars"]
+
+
+def test_the_decision_threshold_comes_from_the_runs_own_config_read_leniently(tmp_path: Path) -> None:
+    folder = tmp_path / "old_run"
+    folder.mkdir()
+    (folder / "config.yaml").write_text("perception:\n  avoid_distance_m: 2.0\n  removed_since: 1\n")
+    assert decision_settings(folder) == (2.0, load_config().learner.target_tpr)
+    (folder / "config.yaml").write_text(": not yaml [")
+    assert decision_settings(folder)[0] == load_config().perception.avoid_distance_m
