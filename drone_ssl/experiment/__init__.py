@@ -4,7 +4,8 @@ Light to import (no torch, no matplotlib); the report side lives in `drone_ssl.e
 each run, from its flight log) and `drone_ssl.experiment.report` (tables, plots).
 """
 
-from drone_ssl.experiment.aggregate import Comparison, GroupSummary, RunRecord
+from drone_ssl.experiment.aggregate import GroupSummary, RunRecord
+from drone_ssl.experiment.comparisons import Comparison
 from drone_ssl.experiment.errors import ExperimentError
 from drone_ssl.experiment.folder import ExperimentFolder
 from drone_ssl.experiment.grid import CONDITIONS, ESTIMATORS, FlightSettings, Grid, RunSpec, parse_shard

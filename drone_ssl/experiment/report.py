@@ -6,13 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from drone_ssl.experiment import figures, tables
-from drone_ssl.experiment.aggregate import (
-    GroupSummary,
-    RunRecord,
-    comparisons,
-    group_records,
-    summarise_group,
-)
+from drone_ssl.experiment.aggregate import GroupSummary, RunRecord, group_records, summarise_group
+from drone_ssl.experiment.comparisons import comparisons
 from drone_ssl.experiment.grid import Grid
 from drone_ssl.experiment.stats import BOOTSTRAP_RESAMPLES
 from drone_ssl.experiment.transfer import RECOVERY_TOLERANCE, TransferSummary, summarise_transfer

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from drone_ssl.experiment.aggregate import FLYING, PERCEPTION, Comparison, Figure, GroupSummary, RunRecord
+from drone_ssl.experiment.aggregate import FLYING, PERCEPTION, Figure, GroupSummary, RunRecord
+from drone_ssl.experiment.comparisons import Comparison
 from drone_ssl.experiment.stats import Estimate
 from drone_ssl.experiment.transfer import TransferSummary
 

@@ -7,7 +7,8 @@ import math
 import pytest
 from experiment_fixtures import record, scalars, window
 
-from drone_ssl.experiment.aggregate import comparisons, curve, group_records, summarise_group
+from drone_ssl.experiment.aggregate import curve, group_records, summarise_group
+from drone_ssl.experiment.comparisons import comparisons
 from drone_ssl.experiment.transfer import summarise_transfer
 
 SEEDS = range(5)
