@@ -1,4 +1,4 @@
-"""Benchmarks that print figures: `bench.py sim | perception | logs | bridge [--json]`."""
+"""Benchmarks that print figures: `bench.py sim | perception | logs | loop | bridge [--json]`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
+import bench_bridge  # noqa: E402
 import bench_perception  # noqa: E402
 
 from drone_ssl.cli import add_config_args, config_from_args, main_guard  # noqa: E402
@@ -51,6 +52,13 @@ def bench_logs(args: argparse.Namespace) -> dict:
     return {"machine": machine, "flight_log": log, "retraining": retraining}
 
 
+def bench_loop(args: argparse.Namespace) -> dict:
+    from sim import loop_benchmark
+
+    config = config_from_args(args)
+    return loop_benchmark.run(config, seconds=args.seconds, progress=lambda s: print(f"... {s}", file=sys.stderr))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="suite", required=True)
@@ -65,7 +73,11 @@ def main() -> int:
     logs.add_argument("--retrain-frames", type=int, default=300, help="frames in each of the two logs retrained from")
     logs.add_argument("--workers", type=int, default=1, help="log-reading processes per training process")
     logs.set_defaults(run=bench_logs)
-    for p in (sim, perception, logs):
+    loop = sub.add_parser("loop", help="the whole learning loop's real-time factor, with and without learning")
+    loop.add_argument("--seconds", type=float, default=120.0, help="simulated seconds of each flight")
+    loop.set_defaults(run=bench_loop)
+    bridge = bench_bridge.add_parser(sub)
+    for p in (sim, perception, logs, loop, bridge):
         p.add_argument("--json", action="store_true", help="print the figures as JSON")
         add_config_args(p)
     args = parser.parse_args()
