@@ -20,7 +20,7 @@ from drone_ssl.mono.cnn_trainer import CnnTrainer
 from drone_ssl.mono.onnx_export import export_onnx
 from drone_ssl.replay.dataset import LogSampleDataset, batches, make_loader
 from drone_ssl.replay.distributed import FAILED, OUT_OF_DATA, READY, DistContext, DistributedNet, agree, total
-from drone_ssl.replay.errors import ReplayError
+from drone_ssl.replay.errors import PeerFailedError, ReplayError
 from drone_ssl.replay.evaluate import validate
 from drone_ssl.replay.logs import image_shape
 from drone_ssl.replay.models import MODEL_FILES
@@ -204,7 +204,12 @@ class _Run:
     def run(self) -> RetrainResult:
         options = self.options
         if self.context.is_main and self.step == 0 and not self.history:
-            self._validate()  # the baseline: what training has to beat (and a bad --val fails before any write)
+            try:
+                self._validate()  # the baseline: what training has to beat (and a bad --val fails before any write)
+            except Exception as e:
+                if not self.context.distributed:
+                    raise
+                self.pending = e  # the other processes stop with it at the first step
         started, self.overhead_s = time.perf_counter(), 0.0
         try:
             while self.epoch < options.epochs:
@@ -260,7 +265,7 @@ class _Run:
                 status = FAILED if error is not None else READY if batch is not None else OUT_OF_DATA
                 decided = agree(self.context, status)
                 if decided == FAILED:
-                    raise error or ReplayError("another training process failed; its error says why")
+                    raise error or PeerFailedError()
                 if decided == OUT_OF_DATA:
                     break
                 self._train(batch)

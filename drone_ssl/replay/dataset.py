@@ -146,9 +146,9 @@ def make_loader(dataset: LogSampleDataset, workers: int) -> DataLoader:
     )
 
 
-def batches(loader: DataLoader) -> Iterator[dict[str, torch.Tensor]]:
+def batches(loader: DataLoader) -> Iterator[Item]:
     """The loader's batches; an error a worker met becomes a ReplayError here, with its one-line message."""
     for item in loader:
         if "error" in item:
             raise ReplayError(str(item["error"]))
-        yield item  # type: ignore[misc]
+        yield item

@@ -14,7 +14,10 @@ from typing import Any
 
 from drone_ssl.errors import DroneSSLError
 from drone_ssl.replay.distributed import DistContext, cleanup, setup_distributed
-from drone_ssl.replay.errors import ReplayError
+from drone_ssl.replay.errors import PeerFailedError, ReplayError
+
+OK, FAILED, PEER_FAILED = "ok", "failed", "peer failed"
+CAUSE_GRACE_S = 30.0  # after a rank stopped because another failed, how long the failing one may take to report
 
 
 def loopback_interface() -> str:
@@ -43,11 +46,13 @@ def _child(
     context: DistContext | None = None
     try:
         context = setup_distributed(init_method=f"file://{store}")
-        results.put((rank, True, target(context, *args)))
+        results.put((rank, OK, target(context, *args)))
+    except PeerFailedError as e:
+        results.put((rank, PEER_FAILED, str(e)))
     except DroneSSLError as e:
-        results.put((rank, False, str(e)))
+        results.put((rank, FAILED, str(e)))
     except BaseException as e:  # reported to the parent, which stops the others
-        results.put((rank, False, f"{type(e).__name__}: {e}"))
+        results.put((rank, FAILED, f"{type(e).__name__}: {e}"))
     finally:
         if context is not None:
             cleanup(context)
@@ -84,19 +89,25 @@ def launch_local(target: Callable[..., Any], world: int, args: tuple = (), timeo
 
 
 def _collect(results: mp.Queue, processes: list, timeout_s: float) -> Any:
+    """Rank 0's value once every rank reported; on a failure, its cause (not a rank that stopped because of it)."""
     deadline = time.monotonic() + timeout_s
-    values: dict[int, Any] = {}
-    while len(values) < len(processes):
+    reports: dict[int, tuple[str, Any]] = {}
+    while len(reports) < len(processes) and time.monotonic() < deadline:
         try:
-            rank, ok, value = results.get(timeout=min(1.0, max(0.01, deadline - time.monotonic())))
+            rank, status, value = results.get(timeout=min(1.0, max(0.01, deadline - time.monotonic())))
         except queue.Empty:
-            if time.monotonic() >= deadline:
-                raise ReplayError(f"{len(processes)} DDP processes did not finish within {timeout_s:g} s") from None
-            dead = [p for p in processes if p.exitcode not in (None, 0)]
+            dead = [p for rank, p in enumerate(processes) if p.exitcode not in (None, 0) and rank not in reports]
             if dead and results.empty():
                 raise ReplayError(f"DDP process {dead[0].name} died (exit code {dead[0].exitcode})") from None
             continue
-        if not ok:
+        if status == FAILED:
             raise ReplayError(f"rank {rank}: {value}")
-        values[rank] = value
-    return values[0]
+        if status == PEER_FAILED:
+            deadline = min(deadline, time.monotonic() + CAUSE_GRACE_S)  # the cause is on its way
+        reports[rank] = (status, value)
+    stopped = [f"rank {rank}: {value}" for rank, (status, value) in sorted(reports.items()) if status == PEER_FAILED]
+    if stopped:
+        raise ReplayError(stopped[0])
+    if len(reports) < len(processes):
+        raise ReplayError(f"{len(processes)} DDP processes did not finish within {timeout_s:g} s")
+    return reports[0][1]

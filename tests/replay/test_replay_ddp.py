@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import torch
+from replay_logs import write_log
 
 from drone_ssl.config import load_config
 from drone_ssl.flightlog import iter_samples
 from drone_ssl.mono import load_checkpoint
-from drone_ssl.replay import RetrainOptions, launch_local, retrain_cnn
+from drone_ssl.replay import ReplayError, RetrainOptions, launch_local, retrain_cnn
 from drone_ssl.replay.train_state import RESUME_FILE, load_state
 
 PERCEPTION = load_config().perception
@@ -29,3 +31,12 @@ def test_two_gloo_processes_train_one_model_on_every_sample(flights: list[Path],
     assert metadata.training["steps"] == result.steps
     assert all(bool(torch.isfinite(w).all()) for w in model.state_dict().values())
     assert load_state(options.out / RESUME_FILE).layout["world"] == 2
+
+
+def test_a_failure_in_rank_0_stops_both_processes_with_its_message(flights: list[Path], tmp_path: Path) -> None:
+    blind = tmp_path / "blind.mcap"
+    write_log(blind, frames=5, labels=lambda i, d: None)
+    options = RetrainOptions(tuple(flights[:2]), (blind,), tmp_path / "run", workers=0, threads=1, progress=False)
+    with pytest.raises(ReplayError, match="rank 0: the held-out logs hold no stereo labels"):
+        launch_local(retrain_cnn, 2, (options, PERCEPTION), timeout_s=120)  # no hang: rank 1 is told at step 1
+    assert not (options.out / "mono_cnn.pt").exists()
