@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from drone_ssl.errors import DroneSSLError
 from drone_ssl.experiment.aggregate import RunRecord
+from drone_ssl.experiment.errors import ExperimentError
 from drone_ssl.experiment.folder import FINISHED, SKIPPED, UNFINISHED, ExperimentFolder
 from drone_ssl.experiment.grid import RunSpec
 from drone_ssl.experiment.run_metrics import run_metrics
@@ -16,7 +18,10 @@ POOL_FROM = 4  # fewer logs to read than this: in this process (a worker's start
 
 
 def _metrics(args: tuple[Path, float]) -> dict:
-    return run_metrics(*args)
+    try:
+        return run_metrics(*args)
+    except DroneSSLError as e:  # as a one-argument error, which crosses back from a worker process intact
+        raise ExperimentError(f"cannot measure {args[0]}: {e}") from None
 
 
 def collect(folder: ExperimentFolder, specs: Sequence[RunSpec], window_s: float, jobs: int = 1) -> list[RunRecord]:

@@ -22,7 +22,9 @@ collisions, override share) are pooled over runs — total events over total tim
 percentile bootstrap over runs ({BOOTSTRAP_RESAMPLES} resamples, fixed seed), so that a hard room counts as
 a whole. A comparison A - B is made on the seeds both flew (paired): a paired bootstrap for rates, a paired
 t interval for means; its verdict says "fewer"/"more" only when the interval excludes 0. With few seeds the
-bootstrap interval is optimistic; the counts (runs, minutes, collisions) show how much evidence there is.
+bootstrap interval is optimistic and the t interval wide (it is not clipped to a figure's range: an AUC
+interval past 1 says how little a few rooms can tell); the counts (runs, minutes, collisions) show how much
+evidence there is.
 "Mono" flight is the phases `mono` (stereo training wheels on) and `mono_only` (stereo gone). Accuracy is the
 MAE and the ROC AUC of the "obstacle within perception.avoid_distance_m" decision, of the mono estimate (logged
 on every frame, in every phase) against the simulator's free distance ahead (evaluation-only ground truth) and
@@ -37,7 +39,8 @@ still as `persistent`: the arbiter trusts the model only after the held-out test
 mono keeps learning from the new room's stereo. Its drop is the learned level (the source run's mono AUC vs
 truth over its last minute) minus the AUC in the unseen room's first window; it has recovered at the start of
 the first window within {RECOVERY_TOLERANCE} AUC of that level. "From scratch" is the persistent run that
-learned the same room with no model.
+learned the same room with no model. The arbiter counts learning rounds per flight, so even a good model switches
+no earlier than the first round in the new room allows.
 """
 
 

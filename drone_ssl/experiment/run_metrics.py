@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from drone_ssl.config import load_config
+from drone_ssl.config.learner import LearnerConfig
+from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.experiment.errors import ExperimentError
 from drone_ssl.experiment.flight_args import SUMMARY, read_summary
 from drone_ssl.experiment.flight_series import FlightSeries, read_series
@@ -62,15 +63,15 @@ def compute_metrics(folder: Path, summary: dict[str, Any], window_s: float) -> d
 def decision_settings(folder: Path) -> tuple[float, float]:
     """(perception.avoid_distance_m, learner.target_tpr) the run flew with, from its config.yaml; read leniently
     (keys it lacks take today's defaults) so that runs flown by an older version still report."""
-    defaults = load_config()
+    perception_default, learner_default = PerceptionConfig(), LearnerConfig()
     try:
         data = yaml.safe_load((folder / "config.yaml").read_text()) or {}
     except (OSError, yaml.YAMLError):
         data = {}
     perception = data.get("perception") or {} if isinstance(data, dict) else {}
     learner = data.get("learner") or {} if isinstance(data, dict) else {}
-    return (float(perception.get("avoid_distance_m", defaults.perception.avoid_distance_m)),
-            float(learner.get("target_tpr", defaults.learner.target_tpr)))  # fmt: skip
+    return (float(perception.get("avoid_distance_m", perception_default.avoid_distance_m)),
+            float(learner.get("target_tpr", learner_default.target_tpr)))  # fmt: skip
 
 
 def summary_scalars(summary: dict[str, Any]) -> dict[str, Any]:
