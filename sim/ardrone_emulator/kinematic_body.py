@@ -80,12 +80,17 @@ class KinematicBody(Drone):
     def state(self) -> DroneState:
         return DroneState(
             position=(self.x, self.y, self.z),
-            velocity=(self.vx, self.vy, self.vz),
+            velocity=self._body_velocity(),
             attitude=(0.0, 0.0, self.yaw),
             altitude=self.z,
             battery=self.battery,
             flying=self.flying,
         )
+
+    def _body_velocity(self) -> tuple[float, float, float]:
+        """(forward, right, up), as the Drone seam and navdata report it; yaw is clockwise from +x."""
+        c, s = math.cos(self.yaw), math.sin(self.yaw)
+        return (self.vx * c - self.vy * s, -self.vx * s - self.vy * c, self.vz)
 
     def _require(self) -> None:
         if not self._connected:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import math
 import socket
 import threading
 import time
@@ -11,21 +10,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from drone_ssl.errors import SimError
-from drone_ssl.types import DroneState
 from firmware_bridge.navdata_state import to_demo
 from firmware_bridge.protocol.navdata import Navdata, encode_navdata
 from sim.ardrone_emulator.events import EventLog, WireEvent
 from sim.ardrone_emulator.faults import FaultyChannel
 from sim.ardrone_emulator.flight_state import FlightStateMachine, NavdataMode
-
-
-def body_frame(state: DroneState) -> DroneState:
-    """World-frame velocity (the simulator's) turned into body (forward, right, up), as navdata reports it."""
-    vx, vy, vz = state.velocity
-    yaw = state.yaw  # clockwise from +x: forward = (cos, -sin), right = (-sin, -cos)
-    forward = vx * math.cos(yaw) - vy * math.sin(yaw)
-    right = -vx * math.sin(yaw) - vy * math.cos(yaw)
-    return replace(state, velocity=(forward, right, vz))
 
 
 class NavdataServer:
@@ -102,7 +91,7 @@ class NavdataServer:
         state = m.state_bits(now)
         demo = None
         if m.mode is not NavdataMode.BOOTSTRAP and m.body_state is not None:
-            body = replace(body_frame(m.body_state), battery=m.battery)
+            body = replace(m.body_state, battery=m.battery)  # the Drone seam's velocity is body-frame already
             demo = to_demo(body, m.control, self._frames)
         self._events.add(WireEvent(now, "navdata", state=state))
         return encode_navdata(Navdata(state, self._sequence, 0, demo))

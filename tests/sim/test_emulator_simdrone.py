@@ -40,3 +40,20 @@ def test_ardrone2_flies_the_simulator_through_the_emulator():
             assert emulator.machine.body_state.position[0] > x0 + 0.05
         assert emulator.wait_until(lambda m: m.control is ControlState.LANDED, 5.0)
         assert not emulator.machine.body_state.flying
+
+
+def test_both_bodies_report_body_frame_velocity_when_turned():
+    """Navdata carries (forward, right, up): facing -y (yaw 90 deg clockwise), flying forward is +forward."""
+    from sim.ardrone_emulator import KinematicBody
+
+    config = load_config(overrides=["sim.obstacles.count=0", "sim.start.yaw_deg=90"])
+    for body in (SimDrone(config), KinematicBody(config.drone, config.camera, 0.1, 0)):
+        with body:
+            body.takeoff()
+            if isinstance(body, KinematicBody):
+                body.yaw = np.pi / 2
+            body.send(Command(pitch=-0.5))
+            for _ in range(20):
+                state = body.read().state
+        forward, right, _ = state.velocity
+        assert forward > 0.3 and abs(right) < 0.05 * forward, (type(body).__name__, state.velocity)
