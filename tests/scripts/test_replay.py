@@ -48,23 +48,20 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return paths
 
 
-def test_retrain_then_evaluate_report_and_export(logs: list[Path], tmp_path: Path) -> None:
+def test_retrain_then_evaluate_report_and_export(logs: list[Path], tmp_path: Path, monkeypatch, capsys) -> None:
     run = tmp_path / "run"
     trained = replay(*logs, "--retrain", "--out", run, "--epochs", "2", "--batch-size", "8", "--workers", "1")
     assert trained.returncode == 0, trained.stderr
     assert "validation at end (vs stereo)" in trained.stdout and "held-out logs                    1" in trained.stdout
     history = json.loads((run / "validation.json").read_text())["history"]
     assert [h["step"] for h in history] == [0, 8, 16]  # 60 samples in batches of 8, per epoch
-    evaluated = replay(logs[2], "--evaluate", "--model", run / "mono_cnn.pt", "--out", tmp_path / "eval")
-    assert evaluated.returncode == 0, evaluated.stderr
-    assert "overrides: 1, caught by the new model:" in evaluated.stdout
-    figures = json.loads((tmp_path / "eval" / "evaluation.json").read_text())
-    assert figures["frames"] == 30 and (tmp_path / "eval" / "changed_decisions.csv").is_file()
-    reported = replay(logs[2], "--report")
-    assert reported.returncode == 0, reported.stderr
+    evaluated = replay_here(monkeypatch, logs[2], "--evaluate", "--model", run / "mono_cnn.pt", "--out", tmp_path / "e")
+    assert evaluated == 0 and "overrides: 1, caught by the new model:" in capsys.readouterr().out
+    figures = json.loads((tmp_path / "e" / "evaluation.json").read_text())
+    assert figures["frames"] == 30 and (tmp_path / "e" / "changed_decisions.csv").is_file()
+    assert replay_here(monkeypatch, logs[2], "--report") == 0
     assert (logs[2].parent / "c_report" / "summary.md").is_file()
-    exported = replay(*logs[:2], "--export", tmp_path / "dataset")
-    assert exported.returncode == 0, exported.stderr
+    assert replay_here(monkeypatch, *logs[:2], "--export", tmp_path / "dataset") == 0
     assert (tmp_path / "dataset" / "dataset.npz").is_file()
 
 
