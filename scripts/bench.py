@@ -70,7 +70,7 @@ def main() -> int:
         "logs", help="log write cost, size per minute, read frames/s; retraining samples/s, 1 and 2 processes"
     )
     logs.add_argument("--seconds", type=float, default=60.0, help="flight seconds logged at the camera's size and rate")
-    logs.add_argument("--retrain-frames", type=int, default=300, help="frames in each of the two logs retrained from")
+    logs.add_argument("--retrain-frames", type=int, default=1000, help="frames in each of the two logs retrained from")
     logs.add_argument("--workers", type=int, default=1, help="log-reading processes per training process")
     logs.set_defaults(run=bench_logs)
     loop = sub.add_parser("loop", help="the whole learning loop's real-time factor, with and without learning")

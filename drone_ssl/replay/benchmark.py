@@ -43,9 +43,9 @@ def _figures(result: RetrainResult) -> dict:
 
 def run(
     perception: PerceptionConfig,
-    frames_per_log: int = 300,
+    frames_per_log: int = 1000,
     train_logs: int = 2,
-    epochs: int = 1,
+    epochs: int = 2,
     workers: int = 1,
     batch_size: int = 64,
     width: int = 128,
