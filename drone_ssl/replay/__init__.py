@@ -1,7 +1,7 @@
 """Offline replay of flight logs: retraining (streamed, multi-worker, resumable, DDP), open-loop evaluation,
 flight reports and dataset export."""
 
-from drone_ssl.replay.cnn_retrain import RetrainOptions, RetrainResult, retrain_cnn
+from drone_ssl.replay.cnn_retrain import retrain_cnn
 from drone_ssl.replay.dataset import LogSampleDataset, make_loader
 from drone_ssl.replay.distributed import DistContext, cleanup, launched_by_torchrun, setup_distributed
 from drone_ssl.replay.errors import ReplayError
@@ -13,6 +13,7 @@ from drone_ssl.replay.models import close_estimator, load_estimator
 from drone_ssl.replay.open_loop import LogReplay, ReplayedFrame
 from drone_ssl.replay.outputs import write_csv, write_json
 from drone_ssl.replay.report import write_report
+from drone_ssl.replay.retrain_options import RetrainOptions, RetrainResult
 from drone_ssl.replay.texton_retrain import retrain_textons
 
 __all__ = [

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import os
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import torch
@@ -25,47 +22,8 @@ from drone_ssl.replay.evaluate import validate
 from drone_ssl.replay.logs import image_shape
 from drone_ssl.replay.models import MODEL_FILES
 from drone_ssl.replay.outputs import retrain_folder, write_json
+from drone_ssl.replay.retrain_options import VALIDATION_FILE, RetrainOptions, RetrainResult
 from drone_ssl.replay.train_state import RESUME_FILE, TrainState, atomic_write, load_state, save_state
-
-VALIDATION_FILE = "validation.json"
-
-
-@dataclass(frozen=True)
-class RetrainOptions:
-    """One retraining run; `out` is a folder: the model, the resume state and the validation history."""
-
-    logs: tuple[Path, ...]
-    val_logs: tuple[Path, ...]
-    out: Path
-    epochs: int = 5
-    batch_size: int = 64
-    workers: int = 2  # loader processes per training process
-    shuffle_buffer: int = 512  # samples each loader worker shuffles among
-    checkpoint_every: int = 200  # steps
-    seed: int = 0
-    resume: bool = False
-    init_model: Path | None = None  # start from these weights instead of a fresh network
-    threads: int | None = None  # torch threads per process (default: the cores the loaders leave, shared)
-    target_tpr: float = 0.95  # the ROC rule that picks the validation threshold
-    progress: bool = True
-
-
-@dataclass
-class RetrainResult:
-    model: Path
-    steps: int  # in all, over this and earlier (resumed) runs
-    epochs_done: int
-    samples: int  # trained on in this run, all processes together
-    train_seconds: float  # this run's training time, validation and checkpoints excluded
-    processes: int
-    threads: int
-    workers: int
-    resumed_from_step: int
-    history: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def samples_per_s(self) -> float:
-        return self.samples / self.train_seconds if self.train_seconds > 0 else math.nan
 
 
 def _fresh_network(options: RetrainOptions, perception: PerceptionConfig, shape: tuple[int, int]) -> MonoDepthNet:
