@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import sys
 
 import numpy as np
@@ -107,7 +106,6 @@ def run(args: argparse.Namespace) -> dict:
     def progress(text: str) -> None:
         print(f"... {text}", file=sys.stderr)
 
-    load_before = round(os.getloadavg()[0], 2)  # other work on the machine skews every timing: report it
     train = test = None
     if not args.speed_only:
         seeds = [config.sim.seed + i for i in range(max(1, args.train_rooms))]
@@ -117,10 +115,8 @@ def run(args: argparse.Namespace) -> dict:
         progress(f"flying {args.test_frames} test frames in rooms {seeds}")
         test = fly_rooms(config, seeds, args.test_frames)
     figures = {
-        "machine": {"cpus": os.cpu_count(), "load_average_1min_at_start": load_before},
         "speed": speed(config, args.repeats, train, progress),
     }
     if train is not None and test is not None:
         figures["accuracy"] = accuracy(config, train, test, args.epochs, progress)
-    figures["machine"]["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
     return figures
