@@ -7,6 +7,7 @@ from collections import deque
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from drone_ssl.arbiter.corridor import corridor_distance
 from drone_ssl.arbiter.criteria import fallback_reason, switch_reason
 from drone_ssl.arbiter.decision import Decision
 from drone_ssl.arbiter.events import OverrideEvent, PhaseSwitch
@@ -15,6 +16,9 @@ from drone_ssl.arbiter.training_wheels import TrainingWheels
 from drone_ssl.config.flight import ArbiterConfig
 
 if TYPE_CHECKING:  # annotations only: the arbiter needs no model code (torch) to decide
+    import numpy as np
+
+    from drone_ssl.config import Config
     from drone_ssl.learner.metrics import ValidationMetrics
     from drone_ssl.mono.reading import MonoReading
     from drone_ssl.stereo.reading import StereoReading
@@ -39,10 +43,20 @@ class Arbiter:
     flies, and stays fixed while mono does.
     """
 
-    def __init__(self, config: ArbiterConfig, avoid_distance_m: float, mono_threshold_m: float | None = None) -> None:
+    def __init__(
+        self,
+        config: ArbiterConfig,
+        avoid_distance_m: float,
+        mono_threshold_m: float | None = None,
+        hfov_deg: float | None = None,
+    ) -> None:
+        """`mono_threshold_m`: a given model's obstacle threshold (default: the avoid distance). `hfov_deg`: the
+        camera's horizontal field of view, which maps the column profiles onto the body's path; None leaves the
+        decisions to the central distance alone."""
         self.config = config
         self.strategy = STRATEGIES[config.strategy]
         self.avoid_distance_m = avoid_distance_m
+        self.hfov_deg = hfov_deg
         self.mono_threshold_m = avoid_distance_m if mono_threshold_m is None else mono_threshold_m
         self.mono_trusted = self.strategy.mono_trusted_from_start
         self.phase = Phase.MONO if self.mono_trusted else Phase.STEREO
@@ -62,6 +76,11 @@ class Arbiter:
         self._mono_missing = 0
         self._degraded_windows = 0  # consecutive validation windows that failed the fallback rules
         self._override_times: deque[float] = deque()
+
+    @classmethod
+    def from_config(cls, config: Config, mono_threshold_m: float | None = None) -> Arbiter:
+        """The arbiter wired from the whole configuration (decision distance, camera field of view)."""
+        return cls(config.arbiter, config.perception.avoid_distance_m, mono_threshold_m, config.camera.hfov_deg)
 
     def cut_stereo(self) -> None:
         """Ignore stereo from now on, as if the right camera were gone (the persistence experiment)."""
@@ -163,20 +182,33 @@ class Arbiter:
             return lost
         return f"{lost}; {mono_state}" if self.phase is not Phase.MONO_ONLY else mono_state
 
+    def _ahead(self, distance_m: float | None, profile_m: np.ndarray | None) -> tuple[float | None, float | None]:
+        """(the distance a decision uses, the nearest obstacle in the body's path): the central distance lowered by
+        anything nearer in the path at the side of the view; the first is None when the cue has no central
+        distance (blind: a side view that looks free does not make the centre free)."""
+        corridor = None
+        if self.hfov_deg is not None:
+            corridor = corridor_distance(profile_m, self.hfov_deg, self.config.corridor_half_width_m)
+        if distance_m is None:
+            return None, corridor
+        return (distance_m if corridor is None else min(distance_m, corridor)), corridor
+
     def _stereo_decision(self, t: float, stereo: StereoReading | None) -> Decision:
         assert stereo is not None  # STEREO is only chosen with stereo up
-        d = stereo.distance_m
-        obstacle = d is not None and d < self.avoid_distance_m
+        d, corridor = self._ahead(stereo.distance_m, stereo.profile_m)
+        obstacle = _below(self.avoid_distance_m, d, corridor)
         return Decision(t, Phase.STEREO, "stereo", obstacle, d, stereo.profile_m, self.avoid_distance_m)
 
     def _mono_decision(self, t: float, stereo: StereoReading | None, mono: MonoReading | None) -> Decision:
-        d = mono.distance_m if mono is not None else None
         profile = mono.profile_m if mono is not None else None
-        obstacle = d is not None and d < self.mono_threshold_m
+        d, corridor = self._ahead(mono.distance_m if mono is not None else None, profile)
+        obstacle = _below(self.mono_threshold_m, d, corridor)
         if self.phase is Phase.MONO_ONLY or not self.strategy.training_wheels:
             return Decision(t, self.phase, "mono", obstacle, d, profile, self.mono_threshold_m)
         assert stereo is not None  # MONO is only chosen with stereo up
-        event = self.wheels.update(t, stereo.distance_m, d, obstacle, self.mono_threshold_m)
+        stereo_d, stereo_corridor = self._ahead(stereo.distance_m, stereo.profile_m)
+        stereo_nearest = stereo_corridor if stereo_d is None else stereo_d
+        event = self.wheels.update(t, stereo_nearest, d, obstacle, self.mono_threshold_m)
         counter = self.wheels.counter
         if self.wheels.latched:
             return Decision(
@@ -184,7 +216,7 @@ class Arbiter:
                 Phase.MONO,
                 "stereo",
                 True,
-                stereo.distance_m,
+                stereo_d,
                 stereo.profile_m,
                 self.avoid_distance_m,
                 override=True,
@@ -192,3 +224,8 @@ class Arbiter:
                 wheels_counter=event.counter if event else counter,
             )
         return Decision(t, Phase.MONO, "mono", obstacle, d, profile, self.mono_threshold_m, wheels_counter=counter)
+
+
+def _below(threshold_m: float, *distances: float | None) -> bool:
+    """True when any known distance is under the threshold."""
+    return any(d is not None and d < threshold_m for d in distances)

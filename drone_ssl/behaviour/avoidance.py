@@ -34,7 +34,8 @@ class AvoidanceBehaviour:
     (the decision's profile at the moment of stopping), then `freer_extra_rad` more; a stop within `keep_side_s`
     of the last manoeuvre keeps its side, so a corner does not make it swing back and forth. "Clear" means the
     cue reads at least `clear_margin_m` beyond its obstacle threshold (after a full turn: merely no obstacle);
-    still not clear after `max_turn_rad` it is boxed in and asks to land. Randomness only from `rng`.
+    still not clear after `max_turn_rad` it is boxed in and asks to land. Cruising without moving for `stall_s`
+    (held by something the cues missed) starts the manoeuvre too. Randomness only from `rng`.
     While the flying cue is blind the drone hovers in place, and after `blind_turn_frames` it turns in place as
     if for an obstacle (a texture-less view stays blind until the drone looks elsewhere); in SAFE it hovers,
     then asks to land, and a landing once asked for is never taken back.
@@ -52,6 +53,8 @@ class AvoidanceBehaviour:
         self._clear = 0  # consecutive clear decisions while turning
         self._extra_rad = 0.0
         self._blind = 0  # consecutive blind frames while cruising
+        self._stalled_s = 0.0  # time cruising without moving
+        self._stall = False  # the current manoeuvre answers a stall
 
     def step(self, t: float, decision: Decision, state: DroneState) -> Action:
         """The action for this frame, given the arbiter's decision and the drone's navdata."""
@@ -73,7 +76,7 @@ class AvoidanceBehaviour:
         return Action(command, land, state or self.mode.value)
 
     def _enter(self, mode: Mode, t: float) -> None:
-        self.mode, self._since, self._blind = mode, t, 0
+        self.mode, self._since, self._blind, self._stalled_s = mode, t, 0, 0.0
         if mode is Mode.CRUISE:
             self.speed.reset()
 
@@ -86,8 +89,11 @@ class AvoidanceBehaviour:
         return self._act(Command.hover())
 
     def _cruise(self, t: float, decision: Decision, state: DroneState, dt: float) -> Action:
+        c = self.config
         self._blind = self._blind + 1 if decision.blind and not decision.obstacle else 0
-        if decision.obstacle or self._blind >= self.config.blind_turn_frames:
+        self._stalled_s = self._stalled_s + dt if not self._blind and state.velocity[0] < c.stall_speed_mps else 0.0
+        self._stall = self._stalled_s >= c.stall_s
+        if decision.obstacle or self._blind >= c.blind_turn_frames or self._stall:
             if self.config.turn_mode == "paper":
                 self._direction = CLOCKWISE
             elif t - self._since >= self.config.keep_side_s:  # else keep the last side: no dithering in corners
@@ -124,6 +130,8 @@ class AvoidanceBehaviour:
                     if c.turn_mode == "paper"
                     else c.freer_extra_rad
                 )
+                if self._stall:  # the cues never saw what holds the drone: turn well away from it
+                    self._extra_rad = max(self._extra_rad, c.stall_turn_rad)
                 self._enter(Mode.EXTRA_TURN, t)
                 self.yaw.start(state.yaw, self._direction)
                 turned = 0.0

@@ -31,6 +31,7 @@ class ArbiterConfig:
     fallback_overrides: int = spec(3, lo=0, hi=1000)  # this many training-wheel overrides within the window; 0 = off
     fallback_window_s: float = spec(30.0, lo=1.0, hi=3600.0)
     min_dwell_s: float = spec(10.0, lo=0.0, hi=3600.0)  # least time in STEREO or MONO before trading them
+    corridor_half_width_m: float = spec(0.35, lo=0.0, hi=5.0)  # half the body's width plus a margin: the path ahead
     mono_lost_after: int = spec(10, lo=1, hi=1000)  # consecutive frames without a mono distance: mono unusable
     # Training wheels: stereo sees an imminent obstacle (below this share of perception.avoid_distance_m) that mono
     # misses: the counter grows by 1, otherwise it decays; reaching the bound forces the avoidance manoeuvre.
@@ -71,6 +72,9 @@ class BehaviourConfig:
     paper_extra_min_rad: float = spec(1.0, lo=0.0, hi=6.3)  # the paper's further random turn, uniform in [min, max]
     paper_extra_max_rad: float = spec(3.0, lo=0.0, hi=6.3)
     freer_extra_rad: float = spec(0.35, lo=0.0, hi=3.2)  # margin turned past "clear" toward the freer side
+    stall_speed_mps: float = spec(0.05, lo=0.0, hi=1.0)  # cruising yet slower than this for stall_s: blocked
+    stall_s: float = spec(1.5, lo=0.2, hi=60.0)  # (something the cues did not see holds the drone): turn away
+    stall_turn_rad: float = spec(1.0, lo=0.0, hi=6.3)  # least extra turn after a stall
     max_turn_rad: float = spec(13.0, lo=1.0, hi=60.0)  # still not clear after this much yaw: boxed in, land
     safe_hover_s: float = spec(2.0, lo=0.0, hi=60.0)  # hover this long without a trusted cue, then land
 

@@ -34,16 +34,20 @@ def decision(
 
 
 class Flight:
-    """A minimal stand-in for the drone: speed fades while hovering, yaw follows the yaw command."""
+    """A minimal stand-in for the drone: speed grows when pitched forward (unless `blocked`) and fades while
+    hovering; yaw follows the yaw command."""
 
     def __init__(self, behaviour: AvoidanceBehaviour, forward: float = 0.5) -> None:
         self.b, self.t, self.forward, self.yaw = behaviour, 0.0, forward, 0.0
+        self.blocked = False
         self.actions: list[Action] = []
 
     def step(self, d: Decision) -> Action:
         a = self.b.step(self.t, d, state(self.forward, yaw=self.yaw))
         if a.command.is_hover:
             self.forward *= 0.6
+        elif a.command.pitch < 0:
+            self.forward = 0.0 if self.blocked else min(0.5, self.forward + 0.1)
         self.yaw = (self.yaw + a.command.yaw * YAW_RATE * DT + math.pi) % (2 * math.pi) - math.pi
         self.t = round(self.t + DT, 6)
         self.actions.append(a)
@@ -223,3 +227,19 @@ def test_after_a_full_turn_without_a_clear_view_no_obstacle_is_enough() -> None:
     f.until("extra_turn", near_free)
     turned = len(f.actions) * 0.5 * YAW_RATE * DT
     assert 2 * math.pi <= turned <= 2 * math.pi + 0.5
+
+
+def test_cruising_without_moving_means_something_unseen_holds_the_drone_turn_away() -> None:
+    f = Flight(behaviour(), forward=0.0)
+    f.blocked = True  # e.g. a pole beside the view: the cue reads free space ahead
+    stall_frames = round(BehaviourConfig().stall_s / DT)
+    states = [f.step(decision(f.t)).state for _ in range(stall_frames + 1)]
+    assert states[:stall_frames] == ["cruise"] * stall_frames and states[stall_frames] == "turn"
+    f.blocked = False
+    f.until("cruise", lambda t: decision(t))
+    assert abs(f.yaw) >= BehaviourConfig().stall_turn_rad  # well away, not the small freer-side margin
+
+
+def test_accelerating_from_a_standstill_is_not_a_stall() -> None:
+    f = Flight(behaviour(), forward=0.0)
+    assert {f.step(decision(f.t)).state for _ in range(100)} == {"cruise"}

@@ -1,0 +1,28 @@
+"""The drone's path in the column profile: obstacles beside the central region that the body would still hit."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def corridor_distance(profile_m: np.ndarray | None, hfov_deg: float, half_width_m: float) -> float | None:
+    """Nearest distance among the column bands whose obstacle lies within `half_width_m` of the flight line.
+
+    The profile holds the nearest depth (along the optical axis) per equal-width column band across the image,
+    left to right. A band's obstacle at depth Z is off the flight line by at least Z * tan(angle of the band's
+    inner edge), so a near obstacle at the side of the view counts, a far one does not. None when no band in the
+    corridor has a distance.
+    """
+    if profile_m is None:
+        return None
+    profile = np.asarray(profile_m, dtype=np.float64)
+    if profile.size == 0:
+        return None
+    edges = np.linspace(-1.0, 1.0, profile.size + 1)  # band edges, normalised image x
+    straddles = (edges[:-1] < 0) & (edges[1:] > 0)
+    inner = np.where(straddles, 0.0, np.minimum(np.abs(edges[:-1]), np.abs(edges[1:])))
+    offset = profile * inner * math.tan(math.radians(hfov_deg) / 2)
+    in_path = np.isfinite(profile) & (offset <= half_width_m)
+    return float(profile[in_path].min()) if in_path.any() else None
