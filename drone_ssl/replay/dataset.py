@@ -135,7 +135,11 @@ def _worker_init(_: int) -> None:
 
 
 def make_loader(dataset: LogSampleDataset, workers: int) -> DataLoader:
-    """A loader that passes the dataset's batches through as they are, decoding in `workers` processes."""
+    """A loader that passes the dataset's batches through as they are, decoding in `workers` processes.
+
+    Workers are spawned, not forked: a fork taken while the parent's OpenMP or other threads hold a lock can
+    hang the child for good (seen when a worker set its thread count).
+    """
     return DataLoader(
         dataset,
         batch_size=None,
@@ -143,6 +147,8 @@ def make_loader(dataset: LogSampleDataset, workers: int) -> DataLoader:
         collate_fn=_as_is,
         worker_init_fn=_worker_init if workers else None,
         prefetch_factor=4 if workers else None,
+        multiprocessing_context="spawn" if workers else None,
+        persistent_workers=False,
     )
 
 
