@@ -15,6 +15,10 @@ class ConfigError(DroneSSLError):
         self.problem = problem
         super().__init__(f"config key '{key}': {problem}")
 
+    def __reduce__(self) -> tuple:
+        # Rebuilt from (key, problem), so the error crosses process boundaries (e.g. from a worker pool) intact.
+        return (ConfigError, (self.key, self.problem))
+
 
 class SimError(DroneSSLError):
     """The simulator cannot do what was asked (e.g. obstacles that cannot fit)."""

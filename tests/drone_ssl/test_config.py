@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,9 @@ def test_cross_field_checks_name_the_key() -> None:
     with pytest.raises(ConfigError) as info:
         load_config(overrides=["camera.near_m=1.0", "camera.far_m=1.0"])
     assert info.value.key == "camera.far_m" and "greater than camera.near_m" in str(info.value)
+
+
+def test_config_errors_survive_pickling_between_processes() -> None:
+    error = ConfigError("sim.seed", "expected an integer")
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.key, again.problem, str(again)) == (error.key, error.problem, str(error))
