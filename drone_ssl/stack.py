@@ -70,7 +70,7 @@ def build_pilot(
         raise DroneSSLError("strategy 'mono' flies a given model from the first frame: pass --model PATH")
     backend = make_backend(config, estimator, model)
     learner = OnlineLearner(config.learner, config.perception, backend)
-    arbiter = Arbiter(config.arbiter, config.perception.avoid_distance_m)
+    arbiter = Arbiter.from_config(config)  # the camera's field of view too: obstacles beside the centre count
     behaviour = AvoidanceBehaviour(config.behaviour, np.random.default_rng(seed))
     return Pilot(
         drone,

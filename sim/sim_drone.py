@@ -17,11 +17,12 @@ from sim.rig import StereoRig
 from sim.world import World
 
 MANOEUVRE_TIMEOUT_S = 15.0  # takeoff or landing that takes longer than this is a fault
+COLLISION_MERGE_S = 1.0  # contacts closer together than this (pushing along a wall, a corner) are one collision
 
 
 @dataclass(frozen=True)
 class CollisionEvent:
-    """The drone's hull touched something (counted once per contact, not per physics step)."""
+    """The drone's hull touched something: one event per encounter, not per physics step or re-touch."""
 
     t: float
     position: tuple[float, float, float]
@@ -60,6 +61,7 @@ class SimDrone(Drone):
         self.t = 0.0
         self._rng = np.random.default_rng(self.seed)
         self._in_contact = False
+        self._last_contact_t = -np.inf
         self._crashed = False
         self._last_depth: np.ndarray | None = None
         self._last_frame_t = 0.0
@@ -94,6 +96,7 @@ class SimDrone(Drone):
         self.t = 0.0
         self.collisions = []
         self._in_contact = False
+        self._last_contact_t = -np.inf
         self._crashed = False
         self._last_depth = None
         self.stereo_available = not self.config.sim.realism.stereo_lost
@@ -231,7 +234,7 @@ class SimDrone(Drone):
                     b.vy -= k * v_n * n[1]
                     b.vz -= k * v_n * n[2]
         self._place()
-        if not self._in_contact:
+        if not self._in_contact and self.t - self._last_contact_t > COLLISION_MERGE_S:
             where = (b.x, b.y, b.z)
             self.collisions.append(CollisionEvent(self.t, where, contacts[0].what, speed))
             if not self.config.sim.collision.continue_flight:
@@ -239,6 +242,7 @@ class SimDrone(Drone):
                 self.model.set_command(Command.hover())
                 self.model.land()
         self._in_contact = True
+        self._last_contact_t = self.t
 
     def _sensor_effects(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         realism = self.config.sim.realism

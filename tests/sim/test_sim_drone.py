@@ -134,3 +134,33 @@ def test_landing_on_exit_and_takeoff_altitude() -> None:
 def test_reading_before_connect_is_a_clear_error() -> None:
     with pytest.raises(DroneError, match="connect"):
         SimDrone(load_config()).read()
+
+
+def test_pushing_along_a_wall_is_one_collision_and_a_new_encounter_another() -> None:
+    config = load_config(overrides=["sim.obstacles.count=0", "sim.start.x_m=1.0", "sim.start.yaw_deg=-30"])
+    with SimDrone(config) as drone:
+        drone.takeoff()
+        drone.send(Command(pitch=-1.0))  # into the +x wall at an angle: it scrapes along it
+        for _ in range(80):
+            drone.read()
+        assert len(drone.collisions) == 1
+        drone.send(Command(pitch=0.5))  # back off about a metre (the far wall is 4 m behind), then hit it again
+        for _ in range(12):
+            drone.read()
+        drone.send(Command.hover())
+        for _ in range(20):
+            drone.read()
+        drone.send(Command(pitch=-1.0))
+        for _ in range(50):
+            drone.read()
+        assert len(drone.collisions) == 2
+
+
+def test_bouncing_against_a_wall_while_pushing_on_is_one_collision() -> None:
+    overrides = ["sim.obstacles.count=0", "sim.start.x_m=1.0", "sim.collision.response=bounce"]
+    with SimDrone(load_config(overrides=overrides)) as drone:
+        drone.takeoff()
+        drone.send(Command(pitch=-1.0))  # bounces off and is pushed straight back, again and again
+        for _ in range(60):
+            drone.read()
+        assert len(drone.collisions) == 1
