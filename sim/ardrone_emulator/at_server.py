@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Callable
 
-from drone_ssl.errors import SimError
 from firmware_bridge.errors import ProtocolError
 from firmware_bridge.protocol import at
 from sim.ardrone_emulator.events import EventLog, WireEvent
 from sim.ardrone_emulator.faults import FaultyChannel
 from sim.ardrone_emulator.flight_state import FlightStateMachine
+from sim.ardrone_emulator.socket_service import SocketService
 
 
 class SequenceFilter:
@@ -28,7 +27,7 @@ class SequenceFilter:
         return False
 
 
-class AtServer:
+class AtServer(SocketService):
     def __init__(
         self,
         machine: FlightStateMachine,
@@ -43,32 +42,10 @@ class AtServer:
         self._events = events
         self._clock = clock
         self._filter = SequenceFilter()
-        self._stop = threading.Event()
         self.bad_datagrams = 0
         self.ignored_commands = 0
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            self._sock.bind((host, port))
-        except OSError as exc:
-            self._sock.close()
-            raise SimError(
-                f"cannot bind the AT port {host}:{port} ({exc.strerror}); is another emulator running?"
-            ) from exc
+        super().__init__(socket.SOCK_DGRAM, host, port, "AT")
         self._sock.settimeout(0.1)
-        self._thread = threading.Thread(target=self._run, name="emulator-at", daemon=True)
-
-    @property
-    def port(self) -> int:
-        return self._sock.getsockname()[1]
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=2.0)
-        self._sock.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -5,48 +5,28 @@ from __future__ import annotations
 import socket
 import threading
 
-from drone_ssl.errors import SimError
 from firmware_bridge.protocol.config_readback import encode_config_text
 from sim.ardrone_emulator.flight_state import FlightStateMachine
+from sim.ardrone_emulator.socket_service import SocketService
 
 SEGMENT_BYTES = 256  # a real drone's dump arrives in pieces: clients must reassemble
 
 
-class ConfigServer:
+class ConfigServer(SocketService):
     def __init__(self, machine: FlightStateMachine, host: str, port: int) -> None:
         self._machine = machine
         self._clients: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            self._sock.bind((host, port))
-        except OSError as exc:
-            self._sock.close()
-            raise SimError(
-                f"cannot bind the config port {host}:{port} ({exc.strerror}); is another emulator running?"
-            ) from exc
+        super().__init__(socket.SOCK_STREAM, host, port, "config")
         self._sock.listen(4)
         self._sock.settimeout(0.05)
-        self._thread = threading.Thread(target=self._run, name="emulator-config", daemon=True)
-
-    @property
-    def port(self) -> int:
-        return self._sock.getsockname()[1]
-
-    def start(self) -> None:
-        self._thread.start()
 
     def close(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=2.0)
+        super().close()
         with self._lock:
             for client in self._clients:
                 client.close()
             self._clients.clear()
-        self._sock.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():

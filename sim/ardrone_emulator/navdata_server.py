@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from drone_ssl.errors import SimError
 from firmware_bridge.navdata_state import to_demo
 from firmware_bridge.protocol.navdata import Navdata, encode_navdata
 from sim.ardrone_emulator.events import EventLog, WireEvent
 from sim.ardrone_emulator.faults import FaultyChannel
 from sim.ardrone_emulator.flight_state import FlightStateMachine, NavdataMode
+from sim.ardrone_emulator.socket_service import SocketService
 
 
-class NavdataServer:
+class NavdataServer(SocketService):
     def __init__(
         self,
         machine: FlightStateMachine,
@@ -34,20 +33,7 @@ class NavdataServer:
         self._client: tuple[str, int] | None = None
         self._sequence = 0
         self._frames = 0
-        self._stop = threading.Event()
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            self._sock.bind((host, port))
-        except OSError as exc:
-            self._sock.close()
-            raise SimError(
-                f"cannot bind the navdata port {host}:{port} ({exc.strerror}); is another emulator running?"
-            ) from exc
-        self._thread = threading.Thread(target=self._run, name="emulator-navdata", daemon=True)
-
-    @property
-    def port(self) -> int:
-        return self._sock.getsockname()[1]
+        super().__init__(socket.SOCK_DGRAM, host, port, "navdata")
 
     @property
     def client(self) -> tuple[str, int] | None:
@@ -55,15 +41,6 @@ class NavdataServer:
 
     def count_frame(self) -> None:
         self._frames += 1
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=2.0)
-        self._sock.close()
 
     def _run(self) -> None:
         next_send = self._clock()
