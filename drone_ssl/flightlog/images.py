@@ -1,4 +1,4 @@
-"""Lossless PNG encoding of camera images and depth maps, and the foxglove.CompressedImage message around them."""
+"""Lossless PNG encoding of camera images, depth in uint16 millimetres, and the PNG inside format-1 image messages."""
 
 from __future__ import annotations
 
@@ -44,17 +44,6 @@ def depth_from_png16(mm: np.ndarray) -> np.ndarray:
     depth[mm == DEPTH_UNKNOWN] = np.nan
     depth[mm == DEPTH_FAR] = np.inf
     return depth
-
-
-def compressed_image(log_time_ns: int, frame_id: str, png: bytes) -> dict:
-    """A foxglove.CompressedImage message in its JSON encoding (bytes as base64)."""
-    sec, nsec = divmod(log_time_ns, 1_000_000_000)
-    return {
-        "timestamp": {"sec": sec, "nsec": nsec},
-        "frame_id": frame_id,
-        "data": base64.b64encode(png).decode("ascii"),
-        "format": "png",
-    }
 
 
 def png_of(message: dict) -> bytes:

@@ -16,7 +16,10 @@ from drone_ssl.flightlog.channels import ChannelSpec
 from drone_ssl.flightlog.errors import FlightLogError
 
 LIBRARY = f"drone_ssl.flightlog {__version__}"
-FORMAT_VERSION = "1"
+# 1: log time = flight time, images as JSON CompressedImage, depth as 16-bit PNG.
+# 2: log time = wall clock (LOG_TIME_ORIGIN + flight time), Foxglove types in their official protobuf schemas.
+FORMAT_VERSION = "2"
+LOG_TIME_ORIGIN = "log_time_origin_ns"  # flight metadata: the wall-clock time (ns) of flight time 0
 CONFIG_ATTACHMENT = "config.yaml"
 FLIGHT_METADATA = "drone_ssl.flight"
 MODELS_METADATA = "drone_ssl.models"
@@ -84,18 +87,13 @@ class McapSink:
         self._writer.add_metadata(MODELS_METADATA, metadata_strings(model_versions))
         ids: dict[str, int] = {}
         for spec in channels.ALL:
-            schema_id = self._writer.register_schema(
-                spec.schema_name, channels.SCHEMA_ENCODING, json.dumps(spec.schema).encode("utf-8")
-            )
-            ids[spec.topic] = self._writer.register_channel(
-                spec.topic, channels.MESSAGE_ENCODING, schema_id, spec.metadata
-            )
+            schema_id = self._writer.register_schema(spec.schema_name, spec.schema_encoding, spec.schema_data())
+            ids[spec.topic] = self._writer.register_channel(spec.topic, spec.message_encoding, schema_id, spec.metadata)
         self._writer.add_metadata(CHANNELS_METADATA, {str(i): topic for topic, i in ids.items()})
         self._file.flush()
         return ids
 
-    def write(self, spec: ChannelSpec, log_time_ns: int, sequence: int, payload: dict) -> None:
-        data = json.dumps(payload, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    def write(self, spec: ChannelSpec, log_time_ns: int, sequence: int, data: bytes) -> None:
         if self._pending == 0:
             self._chunk_first_ns = log_time_ns
             self._chunk_opened = time.monotonic()

@@ -2,30 +2,64 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 from mcap.records import Attachment, Channel, Message, Metadata
 
 from drone_ssl.flightlog import channels
+from drone_ssl.flightlog.encode import FLIGHT_TIME_KEY
+from drone_ssl.flightlog.foxglove_schemas import decode
 from drone_ssl.flightlog.images import decode_png, depth_from_png16, png_of
-from drone_ssl.flightlog.mcap_sink import CHANNELS_METADATA, CONFIG_ATTACHMENT, FLIGHT_METADATA, MODELS_METADATA
+from drone_ssl.flightlog.mcap_sink import (
+    CHANNELS_METADATA,
+    CONFIG_ATTACHMENT,
+    FLIGHT_METADATA,
+    LOG_TIME_ORIGIN,
+    MODELS_METADATA,
+)
 from drone_ssl.flightlog.payloads import command_from, mono_from, state_from, stereo_from
 from drone_ssl.flightlog.record_stream import ScanStats, iter_records, open_log
 from drone_ssl.flightlog.records import LoggedEvent, LoggedFrame
 from drone_ssl.flightlog.report import ReadReport
 
 T = TypeVar("T")
-_DECODE_ERRORS = (ValueError, KeyError, TypeError, IndexError)  # json, base64 and PNG errors are ValueErrors
+_DECODE_ERRORS = (ValueError, KeyError, TypeError, IndexError)  # json, base64, protobuf, PNG: ValueErrors
+
+
+def _png(message: object) -> bytes:
+    """The PNG inside a foxglove.CompressedImage: a JSON dict (format 1 logs) or a protobuf message."""
+    if isinstance(message, dict):
+        return png_of(message)
+    if message.format != "png":  # type: ignore[attr-defined]
+        raise ValueError(f"image format {message.format!r} is not png")  # type: ignore[attr-defined]
+    return bytes(message.data)  # type: ignore[attr-defined]
+
+
+def _depth(message: object) -> np.ndarray:
+    """Depth in metres from a 16-bit PNG (format 1) or a 16UC1 foxglove.RawImage in millimetres."""
+    if isinstance(message, dict):
+        return depth_from_png16(decode_png(png_of(message)))
+    m = message
+    if m.encoding != "16UC1" or m.step != 2 * m.width or len(m.data) != m.step * m.height:  # type: ignore[attr-defined]
+        raise ValueError("depth image is not a packed 16UC1 RawImage")
+    return depth_from_png16(np.frombuffer(m.data, "<u2").reshape(m.height, m.width))  # type: ignore[attr-defined]
 
 
 class _Pass:
     """The state of one read: channels seen so far, the frame being assembled, and the counts."""
 
-    def __init__(self, topics: dict[int, str]) -> None:
+    def __init__(self, topics: dict[int, str], origin_ns: int | None, protobuf: bool) -> None:
+        # Wall-clock time of flight time 0 (0 in format 1 logs: log time = flight time); None while unknown
+        # (metadata lost to damage): then the first JSON message's own flight time gives it.
+        self.origin_ns = origin_ns
+        self.protobuf = protobuf  # Foxglove types in protobuf (format 2) rather than JSON (format 1)
+        self.encodings: dict[int, str] = {}  # message encoding of each channel whose record was read
         self.stats = ScanStats()
         self.topics = dict(topics)  # from the metadata copy until the channel records are read
         self.frames = 0
@@ -33,7 +67,7 @@ class _Pass:
         self.messages_skipped = 0
         self.frames_incomplete = 0
         self.key: tuple[int, int] | None = None
-        self.parts: dict[str, dict] = {}
+        self.parts: dict[str, object] = {}
 
     def frame(self) -> LoggedFrame | None:
         """The assembled frame (then cleared); None when there is none or it lacks its left image or state."""
@@ -42,16 +76,16 @@ class _Pass:
         (index, t_ns), parts = self.key, self.parts
         self.key, self.parts = None, {}
         try:
-            left = decode_png(png_of(parts[channels.LEFT.topic]))
-            state = state_from(parts[channels.STATE.topic])
+            left = decode_png(_png(parts[channels.LEFT.topic]))
+            state = state_from(parts[channels.STATE.topic])  # type: ignore[arg-type]
         except _DECODE_ERRORS:
             self.frames_incomplete += 1
             return None
         frame = LoggedFrame(
             index=index,
-            t=t_ns / 1e9,
+            t=(t_ns - (self.origin_ns or 0)) / 1e9,
             left=left,
-            right=self._optional(parts, channels.RIGHT, lambda p: decode_png(png_of(p))),
+            right=self._optional(parts, channels.RIGHT, lambda p: decode_png(_png(p))),
             state=state,
             stereo=self._optional(parts, channels.STEREO, stereo_from),
             mono=self._optional(parts, channels.MONO, mono_from),
@@ -59,18 +93,18 @@ class _Pass:
             command=self._optional(parts, channels.COMMAND, command_from),
             ground_truth=parts.get(channels.GROUND_TRUTH.topic),
         )
-        depth = self._optional(parts, channels.STEREO_DEPTH, lambda p: depth_from_png16(decode_png(png_of(p))))
+        depth = self._optional(parts, channels.STEREO_DEPTH, _depth)
         if depth is not None and frame.stereo is not None:
             frame = dataclasses.replace(frame, stereo=dataclasses.replace(frame.stereo, depth_m=depth))
         self.frames += 1
         return frame
 
-    def _optional(self, parts: dict[str, dict], spec: channels.ChannelSpec, decode: Callable[[dict], T]) -> T | None:
+    def _optional(self, parts: dict[str, object], spec: channels.ChannelSpec, read: Callable[[object], T]) -> T | None:
         payload = parts.get(spec.topic)
         if payload is None:
             return None
         try:
-            return decode(payload)
+            return read(payload)
         except _DECODE_ERRORS:
             self.messages_skipped += 1
             return None
@@ -111,6 +145,10 @@ class FlightLogReader:
         self.report: ReadReport | None = None
         self._topics: dict[int, str] = {}
         self._read_preamble()
+        self.format = self.metadata.get("log_format")  # None: the metadata was lost to damage
+        self.origin_ns: int | None = 0 if self.format == "1" else None
+        with contextlib.suppress(ValueError):
+            self.origin_ns = int(self.metadata[LOG_TIME_ORIGIN]) if LOG_TIME_ORIGIN in self.metadata else None
 
     def _read_preamble(self) -> None:
         records = iter_records(self.path, ScanStats())
@@ -129,11 +167,12 @@ class FlightLogReader:
 
     def records(self) -> Iterator[LoggedFrame | LoggedEvent]:
         """Frames and events in the order they were logged."""
-        state = _Pass(self._topics)
+        state = _Pass(self._topics, self.origin_ns, protobuf=self.format != "1")
         try:
             for record in iter_records(self.path, state.stats):
                 if isinstance(record, Channel):
                     state.topics[record.id] = record.topic
+                    state.encodings[record.id] = record.message_encoding
                 elif isinstance(record, Message):
                     yield from self._message(state, record)
             frame = state.frame()
@@ -156,11 +195,24 @@ class FlightLogReader:
         return self.report
 
     def _message(self, state: _Pass, message: Message) -> Iterator[LoggedFrame | LoggedEvent]:
-        spec = channels.BY_TOPIC.get(state.topics.get(message.channel_id, ""))
+        topic = state.topics.get(message.channel_id, "")
+        if topic in channels.VIEW_ONLY:
+            return  # transforms, camera models, pose and log lines: derived data for Foxglove
+        spec = channels.BY_TOPIC.get(topic)
+        payload: object
         try:
-            payload = json.loads(message.data)
-            if spec is None or not isinstance(payload, dict):
-                raise ValueError("message on an unknown channel, or not a JSON object")
+            if spec is None:
+                raise ValueError("message on an unknown channel")
+            default = "protobuf" if spec.foxglove and state.protobuf else "json"
+            if state.encodings.get(message.channel_id, default) == "protobuf":
+                payload = decode(spec.schema_name, message.data)
+            else:
+                payload = json.loads(message.data)
+                if not isinstance(payload, dict):
+                    raise ValueError("not a JSON object")
+                flight_time = payload.pop(FLIGHT_TIME_KEY, None)
+                if state.origin_ns is None and isinstance(flight_time, (int, float)):
+                    state.origin_ns = message.log_time - round(flight_time * 1e9)
         except ValueError:
             state.messages_skipped += 1
             return
@@ -176,4 +228,5 @@ class FlightLogReader:
             state.key, state.parts = key, {spec.topic: payload}
         else:
             state.events += 1
-            yield LoggedEvent(message.log_time / 1e9, channels.EVENT_KINDS[spec.topic], payload, spec.evaluation_only)
+            t = (message.log_time - (state.origin_ns or 0)) / 1e9
+            yield LoggedEvent(t, channels.EVENT_KINDS[spec.topic], payload, spec.evaluation_only)  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""The JSON schemas of the log's channels, written so Foxglove can show and plot every field."""
+"""The JSON schemas of the project's own channels (Foxglove's types come from foxglove-sdk), every field plottable."""
 
 from __future__ import annotations
 
@@ -9,27 +9,6 @@ _PROFILE = {
     "description": "nearest distance (m) per vertical image band, left to right; null where unknown",
 }
 _VEC3 = {"type": "array", "items": _NUMBER_OR_NULL, "minItems": 3, "maxItems": 3}
-
-# foxglove.CompressedImage as Foxglove publishes it (schemas/jsonschema/CompressedImage.json).
-COMPRESSED_IMAGE = {
-    "title": "foxglove.CompressedImage",
-    "description": "A compressed image",
-    "type": "object",
-    "properties": {
-        "timestamp": {
-            "type": "object",
-            "title": "time",
-            "properties": {
-                "sec": {"type": "integer", "minimum": 0},
-                "nsec": {"type": "integer", "minimum": 0, "maximum": 999999999},
-            },
-            "description": "Timestamp of image",
-        },
-        "frame_id": {"type": "string", "description": "Frame of reference for the image"},
-        "data": {"type": "string", "contentEncoding": "base64", "description": "Compressed image data"},
-        "format": {"type": "string", "description": "Image format"},
-    },
-}
 
 STEREO_READING = {
     "title": "drone_ssl.StereoReading",

@@ -6,6 +6,7 @@ import contextlib
 import math
 import queue
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,25 +15,28 @@ import numpy as np
 
 from drone_ssl.flightlog import channels
 from drone_ssl.flightlog.channels import ChannelSpec
+from drone_ssl.flightlog.encode import MessageEncoder
 from drone_ssl.flightlog.errors import FlightLogError
-from drone_ssl.flightlog.images import compressed_image, depth_to_png16, encode_png
-from drone_ssl.flightlog.mcap_sink import McapSink
+from drone_ssl.flightlog.images import depth_to_png16
+from drone_ssl.flightlog.live import LiveServer
+from drone_ssl.flightlog.mcap_sink import LOG_TIME_ORIGIN, McapSink
 from drone_ssl.flightlog.payloads import (
     command_payload,
     mono_payload,
     phase_payload,
     record_payload,
-    state_payload,
     stereo_payload,
 )
+from drone_ssl.flightlog.transforms import CameraRig
 from drone_ssl.types import Command, Observation
 
 if TYPE_CHECKING:  # the writer only reads their fields; importing drone_ssl.mono would load torch
     from drone_ssl.mono.reading import MonoReading
     from drone_ssl.stereo.reading import StereoReading
 
-# One queue item: the messages of one frame or one event. An array body is an image to PNG-encode.
-Pending = list[tuple[ChannelSpec, int, int, dict | np.ndarray]]
+# One queue item: the messages of one frame or one event (flight time ns, sequence, body). A uint8 array is an
+# image, a uint16 array a depth map, a DroneState the state with its transforms; MessageEncoder encodes them.
+Pending = list[tuple[ChannelSpec, int, int, object]]
 _STOP = None
 _PUT_POLL_S = 0.2  # a blocked put wakes this often to notice a writer thread that died
 
@@ -51,7 +55,8 @@ def _image(array: Any, name: str) -> np.ndarray:
 
 
 class FlightLogWriter:
-    """Writes one flight to an MCAP file; use as a context manager (closing finishes the file's index).
+    """Writes one flight to an MCAP file and/or a live Foxglove server; use as a context manager (closing
+    finishes the file's index).
 
     Every call returns at once: encoding (PNG, JSON) and disk writes happen in a background thread fed through
     a bounded queue. When the queue is full the call waits (default; nothing is lost, the simulator's lock-step
@@ -60,11 +65,17 @@ class FlightLogWriter:
     missing at most about that much. `config_yaml` is stored as the attachment config.yaml, `model_versions` and
     `metadata` as MCAP metadata records (values that are not strings are stored as JSON text). The log methods
     may be called from several threads (the flight loop, a background learner).
+
+    Times: each message's log time is the wall clock at the writer's start (`origin_ns`, stored as flight
+    metadata) plus its flight time, so logs line up with anything else recorded; JSON messages also carry the
+    flight time itself. `rig` (the stereo calibration and its mount) adds the camera models and the
+    body -> camera transforms Foxglove's 3D panel needs. `live` publishes every message to a `LiveServer` too;
+    `path=None` logs to the live server only.
     """
 
     def __init__(
         self,
-        path: str | Path,
+        path: str | Path | None,
         config_yaml: str,
         model_versions: Mapping[str, object],
         metadata: Mapping[str, object],
@@ -75,12 +86,24 @@ class FlightLogWriter:
         png_level: int = 1,
         queue_items: int = 100,
         drop_when_full: bool = False,
+        rig: CameraRig | None = None,
+        live: LiveServer | None = None,
+        origin_ns: int | None = None,
     ) -> None:
-        self.path = Path(path)
+        if path is None and live is None:
+            raise FlightLogError("a flight log needs a file path, a live server or both")
+        self.path = None if path is None else Path(path)
+        self.origin_ns = time.time_ns() if origin_ns is None else int(origin_ns)
         self._depth_maps = depth_maps
-        self._png_level = png_level
         self._drop_when_full = drop_when_full
-        self._sink = McapSink(self.path, config_yaml, model_versions, metadata, chunk_period_s, compression)
+        self._encoder = MessageEncoder(self.origin_ns, rig, png_level)
+        self._live = live
+        metadata = {**metadata, LOG_TIME_ORIGIN: str(self.origin_ns)}
+        self._sink = (
+            None
+            if self.path is None
+            else McapSink(self.path, config_yaml, model_versions, metadata, chunk_period_s, compression)
+        )
         self._queue: queue.Queue[Pending | None] = queue.Queue(maxsize=queue_items)
         self._error: BaseException | None = None
         self._closed = False
@@ -125,7 +148,7 @@ class FlightLogWriter:
         pending: Pending = [(channels.LEFT, t_ns, seq, _image(observation.left, "left"))]
         if observation.right is not None:
             pending.append((channels.RIGHT, t_ns, seq, _image(observation.right, "right")))
-        pending.append((channels.STATE, t_ns, seq, state_payload(observation.state)))
+        pending.append((channels.STATE, t_ns, seq, observation.state))
         if stereo is not None:
             pending.append((channels.STEREO, t_ns, seq, stereo_payload(stereo)))
             depth = getattr(stereo, "depth_m", None)
@@ -242,29 +265,35 @@ class FlightLogWriter:
             raise self._failure()
 
     def _failure(self) -> FlightLogError:
-        return FlightLogError(f"writing flight log {self.path} failed: {self._error}; check the disk (space, access)")
+        where = self.path or (self._live and self._live.url)
+        return FlightLogError(f"writing flight log {where} failed: {self._error}; check the disk (space, access)")
 
     # -- the writer thread ------------------------------------------------------------------------------------
     def _run(self) -> None:
-        sink = self._sink
+        sink, live, origin = self._sink, self._live, self.origin_ns
         try:
             while True:
                 try:
-                    item = self._queue.get(timeout=sink.seconds_until_wall_flush())
+                    item = self._queue.get(timeout=None if sink is None else sink.seconds_until_wall_flush())
                 except queue.Empty:
-                    sink.flush()  # nothing new for a while: do not hold the last messages back
+                    if sink is not None:
+                        sink.flush()  # nothing new for a while: do not hold the last messages back
                     continue
                 if item is _STOP:
                     break
                 for spec, t_ns, seq, body in item:
-                    if isinstance(body, np.ndarray):
-                        body = compressed_image(t_ns, spec.frame_id, encode_png(body, self._png_level))
-                    sink.write(spec, t_ns, seq, body)
-                sink.flush_if_due(item[-1][1])
+                    for out_spec, data in self._encoder.encode(spec, t_ns, body):
+                        if sink is not None:
+                            sink.write(out_spec, origin + t_ns, seq, data)
+                        if live is not None:
+                            live.publish(out_spec, origin + t_ns, data)
+                if sink is not None:
+                    sink.flush_if_due(origin + item[-1][1])
         except BaseException as e:  # handed to the flight loop on its next call
             self._error = e
         finally:
             try:
-                sink.close()
+                if sink is not None:
+                    sink.close()
             except Exception as e:  # finishing after a failure may fail again; the first error is the story
                 self._error = self._error or e

@@ -13,9 +13,12 @@ import pytest
 
 from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.flightlog.synthetic import SyntheticFrame, synthetic_flight
+from drone_ssl.flightlog.transforms import CameraRig
+from drone_ssl.stereo.calibration import StereoCalibration
 
 CONFIG_YAML = "sim:\n  seed: 7\nflight:\n  speed_mps: 0.5\n"
 MODELS = {"mono": "cnn-2026-11-25", "textons": "dict-3"}
+RIG = CameraRig(StereoCalibration.ideal(128, 96, 60.0, 0.06), forward_offset_m=0.1)  # the synthetic flight's
 METADATA = {"drone": "sim", "seed": 7}
 
 
@@ -76,7 +79,7 @@ def write_flight(tmp_path: Path) -> WriteFlight:
 @pytest.fixture(scope="module")
 def shared_flight(tmp_path_factory: pytest.TempPathFactory) -> Flight:
     """One 4 s flight (about four chunks) for the tests that only read or damage copies of it."""
-    return log_flight(tmp_path_factory.mktemp("flight") / "flight.mcap", 40)
+    return log_flight(tmp_path_factory.mktemp("flight") / "flight.mcap", 40, rig=RIG)
 
 
 class HangError(Exception):

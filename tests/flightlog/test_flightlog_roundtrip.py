@@ -1,18 +1,17 @@
-"""Write -> read round trip of every channel and event, the stored config and versions, and Foxglove's view."""
+"""Write -> read round trip of every channel and event, the stored config and versions, and older logs."""
 
 from __future__ import annotations
 
-import json
-import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import CONFIG_YAML, MODELS, Flight, WriteFlight
-from mcap.reader import make_reader
 
 from drone_ssl.flightlog import FlightLogReader, LoggedEvent, LoggedFrame
-from drone_ssl.flightlog.channels import BY_TOPIC
 from drone_ssl.flightlog.synthetic import SyntheticFrame
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def assert_frame_matches(got: LoggedFrame, want: SyntheticFrame, index: int, depth: bool = False) -> None:
@@ -88,65 +87,17 @@ def test_config_and_model_versions_are_stored(shared_flight: Flight) -> None:
     reader = FlightLogReader(shared_flight.path)
     assert reader.config_yaml == CONFIG_YAML
     assert reader.model_versions == MODELS
-    assert reader.metadata == {"drone": "sim", "seed": "7", "log_format": "1"}  # MCAP metadata holds strings
+    origin = reader.metadata.pop("log_time_origin_ns")
+    assert reader.metadata == {"drone": "sim", "seed": "7", "log_format": "2"}  # MCAP metadata holds strings
+    assert int(origin) == reader.origin_ns > 1.7e18  # the wall clock when the flight started (after 2023)
 
 
-def _validate(value: object, schema: dict, where: str) -> None:
-    """The subset of JSON Schema the log's schemas use: type (incl. lists), properties, required, items."""
-    types = schema.get("type")
-    if types is not None:
-        allowed = {types} if isinstance(types, str) else set(types)
-        kinds = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
-        kind = "null" if value is None else kinds[type(value)]
-        assert kind in allowed or (kind == "integer" and "number" in allowed), f"{where}: {kind} not in {allowed}"
-    if isinstance(value, dict):
-        for key in schema.get("required", []):
-            assert key in value, f"{where}: missing {key}"
-        for key, sub in schema.get("properties", {}).items():
-            if key in value:
-                _validate(value[key], sub, f"{where}.{key}")
-    if isinstance(value, list) and "items" in schema:
-        for k, item in enumerate(value):
-            _validate(item, schema["items"], f"{where}[{k}]")
-
-
-def _strict_json(data: bytes) -> object:
-    def reject(constant: str) -> None:
-        raise AssertionError(f"{constant} is not JSON: Foxglove would reject the message")
-
-    return json.loads(data, parse_constant=reject)
-
-
-def test_foxglove_sees_json_schema_channels_and_compressed_images(shared_flight: Flight) -> None:
-    """Read with mcap's own indexed reader, as Foxglove does: every message is strict JSON matching its schema."""
-    with open(shared_flight.path, "rb") as f:
-        reader = make_reader(f)
-        summary = reader.get_summary()
-        assert summary is not None and summary.statistics.message_count > 0
-        topics = set()
-        for schema, channel, message in reader.iter_messages():
-            topics.add(channel.topic)
-            assert (schema.encoding, channel.message_encoding) == ("jsonschema", "json")
-            assert schema.name == BY_TOPIC[channel.topic].schema_name
-            payload = _strict_json(message.data)
-            _validate(payload, json.loads(schema.data), channel.topic)
-            if schema.name == "foxglove.CompressedImage":
-                assert payload["format"] == "png"
-                stamp = payload["timestamp"]
-                assert stamp["sec"] * 10**9 + stamp["nsec"] == message.log_time
-            assert (channel.metadata.get("evaluation_only") == "true") == (
-                channel.topic in ("/eval/ground_truth", "/events/collision")
-            )
-        attachments = list(reader.iter_attachments())
-        assert [(a.name, a.media_type, a.data) for a in attachments] == [
-            ("config.yaml", "application/yaml", CONFIG_YAML.encode())
-        ]
-    assert {"/camera/left", "/camera/right", "/stereo/reading", "/mono/reading", "/arbiter/phase", "/command"} <= topics
-    assert {"/drone/state", "/eval/ground_truth", "/events/collision", "/learner/metrics"} <= topics
-
-
-def test_log_time_is_the_flight_time_in_nanoseconds(shared_flight: Flight) -> None:
-    with open(shared_flight.path, "rb") as f:
-        times = {m.log_time for _, c, m in make_reader(f).iter_messages() if c.topic == "/camera/left"}
-    assert times == {round(f.observation.t * 1e9) for f in shared_flight.frames}
-    assert not math.isnan(min(times))
+def test_format_1_logs_still_read(tmp_path: Path) -> None:
+    """A log from the writer before Foxglove's protobuf types and wall-clock times (committed fixture)."""
+    reader = FlightLogReader(FIXTURES / "flight_format1.mcap")
+    records = list(reader.records())
+    frames = [r for r in records if isinstance(r, LoggedFrame)]
+    assert reader.format == "1" and reader.report.clean and reader.report.complete
+    assert [f.t for f in frames] == pytest.approx([i / 10 for i in range(21)])
+    assert frames[0].left.shape == (24, 32) and frames[3].stereo.depth_m.shape == (24, 32)
+    assert [e.kind for e in records if isinstance(e, LoggedEvent)][:2] == ["override", "phase_switch"]
