@@ -20,6 +20,8 @@ from drone_ssl.drone import Drone  # noqa: E402
 from drone_ssl.flight_report import plot_flight, summarise, summary_table, write_summary  # noqa: E402
 from drone_ssl.flight_stats import FlightStats  # noqa: E402
 from drone_ssl.flightlog import FlightLogWriter  # noqa: E402
+from drone_ssl.flightlog.live import DEFAULT_PORT, LOCALHOST, LiveServer  # noqa: E402
+from drone_ssl.flightlog.transforms import CameraRig  # noqa: E402
 from drone_ssl.pilot import Evaluation, Evaluator, FrameResult, Pilot  # noqa: E402
 from drone_ssl.stack import ESTIMATORS, build_pilot, labeler_for_stream  # noqa: E402
 from drone_ssl.stereo.calibration import StereoCalibration  # noqa: E402
@@ -39,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cut-stereo-at", type=float, metavar="SECONDS", help="lose stereo from then on")
     parser.add_argument("--out", metavar="DIR", help="run folder (default runs/<time>-<strategy>-seed<N>)")
     parser.add_argument("--view", action="store_true", help="live window: stereo pair, disparity, mono, phase")
+    live = parser.add_argument_group("live view in Foxglove (open a WebSocket connection to ws://HOST:PORT)")
+    live.add_argument("--live", action="store_true", help="serve the flight log's channels live while flying")
+    live.add_argument("--live-host", default=LOCALHOST, metavar="ADDR",
+                      help="address to serve on (default 127.0.0.1, this machine only; 0.0.0.0 lets the ground "
+                           "station's network connect)")  # fmt: skip
+    live.add_argument("--live-port", type=int, default=DEFAULT_PORT, metavar="PORT", help="default %(default)s")
     real = parser.add_argument_group("real drone (--drone)")
     real.add_argument("--stereo", metavar="URL", help="stereo stream: device index, file or URL (side by side)")
     real.add_argument("--stereo-right", metavar="URL", help="right camera stream when the two come separately")
@@ -92,6 +100,7 @@ def fly(
     out: Path,
     lock_step: bool,
     evaluator: Evaluator | None = None,
+    rig: CameraRig | None = None,
 ) -> tuple[Pilot, FlightStats, Path]:
     """The same loop for both drones: build the pilot, fly with a live status line, keep the model whatever
     happens."""
@@ -100,7 +109,7 @@ def fly(
         from drone_ssl.live_view import LiveView
 
         view = LiveView()
-    log = open_log(args, config, out, lock_step)
+    log = open_log(args, config, out, lock_step, rig)
     try:
         pilot = build_pilot(
             drone, config, labeler, args.estimator, args.model, lock_step, evaluator, config.sim.seed, log
@@ -135,16 +144,23 @@ def fly(
     return pilot, stats, model_path
 
 
-def open_log(args: argparse.Namespace, config: Config, out: Path, lock_step: bool) -> FlightLogWriter | None:
-    """The flight's MCAP log (log.enabled); on a real drone a full queue drops frames rather than stall."""
-    if not config.log.enabled:
+def open_log(
+    args: argparse.Namespace, config: Config, out: Path, lock_step: bool, rig: CameraRig | None
+) -> FlightLogWriter | None:
+    """The flight's MCAP log (log.enabled) and/or live server (--live); on a real drone a full queue drops
+    frames rather than stall."""
+    if not config.log.enabled and not args.live:
         return None
+    live = LiveServer(args.live_host, args.live_port) if args.live else None
+    if live is not None:
+        print(f"live: Foxglove -> Open connection -> {live.url}", file=sys.stderr)
     versions = {"drone_ssl": __version__, "estimator": args.estimator, "model": str(args.model or "untrained")}
     metadata = {"strategy": config.arbiter.strategy, "drone": "sim" if args.sim else args.drone,
                 "seed": config.sim.seed}  # fmt: skip
     return FlightLogWriter(
-        out / "flight.mcap", dump_config(config), versions, metadata,
+        out / "flight.mcap" if config.log.enabled else None, dump_config(config), versions, metadata,
         depth_maps=config.log.depth_maps, chunk_period_s=config.log.chunk_period_s, drop_when_full=not lock_step,
+        rig=rig, live=live,
     )  # fmt: skip
 
 
@@ -200,7 +216,8 @@ def fly_sim(args: argparse.Namespace) -> int:
         def evaluator() -> Evaluation:  # ground truth, for statistics only
             return Evaluation(drone.ground_truth().nearest_ahead_m, len(drone.collisions))
 
-        pilot, stats, model_path = fly(args, config, drone, labeler, out, lock_step=True, evaluator=evaluator)
+        rig = CameraRig(drone.rig.calibration, config.camera.forward_offset_m)
+        pilot, stats, model_path = fly(args, config, drone, labeler, out, True, evaluator, rig)
         footprints = [(o.footprint().points, o.footprint().radius) for o in drone.world.obstacles]
         collision_xy = np.array([c.position[:2] for c in drone.collisions]).reshape(-1, 2)
     room = (config.sim.room.size_m, footprints, collision_xy)
@@ -213,15 +230,17 @@ def fly_drone(args: argparse.Namespace) -> int:
 
     config, out = prepare(args, [])
     drone = real_drone(config, args.drone, args.stereo, args.calib, args.stereo_right)
+    rig = None
     if args.calib is not None:
         calibration = StereoCalibration.load(args.calib)
+        rig = CameraRig(calibration, config.camera.forward_offset_m)
         calibration.save(out / "stereo_calibration.yaml")
         labeler = labeler_for_stream(calibration, config)
     else:  # the front camera alone: no stereo, so the labeler is never asked
         labeler = StereoLabeler.ideal(config.camera, config.perception)
     started = time.perf_counter()
     with drone:  # lands on every way out: the end, Ctrl-C, a lost link, an exception
-        pilot, stats, model_path = fly(args, config, drone, labeler, out, lock_step=False)
+        pilot, stats, model_path = fly(args, config, drone, labeler, out, lock_step=False, rig=rig)
     report(args, config, out, pilot, stats, model_path, time.perf_counter() - started)
     return 0
 

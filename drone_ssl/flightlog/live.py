@@ -26,6 +26,9 @@ class LiveServer:
                 f"cannot serve the live view on {host}:{port}: {e}; pick another port with --live-port"
             ) from e
         self.host = host
+        self.port = int(self._server.port)  # the one picked when asked for port 0
+        self.url = f"ws://{host}:{self.port}"
+        self._stopped = False
         self._channels = {
             spec.topic: foxglove.Channel(
                 spec.topic,
@@ -37,19 +40,13 @@ class LiveServer:
             for spec in channels.ALL
         }
 
-    @property
-    def port(self) -> int:
-        return self._server.port()
-
-    @property
-    def url(self) -> str:
-        return f"ws://{self.host}:{self.port}"
-
     def publish(self, spec: ChannelSpec, log_time_ns: int, data: bytes) -> None:
         self._channels[spec.topic].log(data, log_time=log_time_ns)
 
     def close(self) -> None:
-        self._server.stop()
+        if not self._stopped:
+            self._stopped = True
+            self._server.stop()
 
     def __enter__(self) -> LiveServer:
         return self

@@ -69,8 +69,8 @@ class FlightLogWriter:
     Times: each message's log time is the wall clock at the writer's start (`origin_ns`, stored as flight
     metadata) plus its flight time, so logs line up with anything else recorded; JSON messages also carry the
     flight time itself. `rig` (the stereo calibration and its mount) adds the camera models and the
-    body -> camera transforms Foxglove's 3D panel needs. `live` publishes every message to a `LiveServer` too;
-    `path=None` logs to the live server only.
+    body -> camera transforms Foxglove's 3D panel needs. `live` publishes every message to a `LiveServer` too
+    (closing the writer stops it); `path=None` logs to the live server only.
     """
 
     def __init__(
@@ -205,6 +205,8 @@ class FlightLogWriter:
                 self._put([(channels.FLIGHT, self._last_ns, self._next_event(channels.FLIGHT), end)])
                 self._put(_STOP)
         self._thread.join()
+        if self._live is not None:
+            self._live.close()
         if self._error is not None:
             raise self._failure()
 

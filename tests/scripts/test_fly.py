@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from mcap.reader import make_reader
 
 from drone_ssl.flightlog import FlightLogReader
+from drone_ssl.flightlog.foxglove_schemas import decode
+from drone_ssl.stereo.calibration import StereoCalibration
 
 REQUIRED_SUMMARY_KEYS = (
     "sim_time_s", "wall_time_s", "collisions", "collisions_by_phase", "time_in_phase_s", "switch_time_s",
@@ -24,8 +28,9 @@ def fly(*args: str) -> subprocess.CompletedProcess:
 
 def test_short_sim_flight_writes_summary_plots_and_config(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    result = fly("--sim", "--duration", "4", "--seed", "1", "--out", str(out))
+    result = fly("--sim", "--duration", "4", "--seed", "1", "--out", str(out), "--live", "--live-port", "0")
     assert result.returncode == 0, result.stderr
+    assert "live: Foxglove -> Open connection -> ws://127.0.0.1:" in result.stderr  # this machine only
     summary = json.loads((out / "summary.json").read_text())
     assert summary["frames"] >= 39 and summary["sim_time_s"] == pytest.approx(4.0, abs=0.15)
     assert summary["distance_flown_m"] > 0.5 and summary["strategy"] == "persistent"
@@ -41,6 +46,17 @@ def test_short_sim_flight_writes_summary_plots_and_config(tmp_path: Path) -> Non
     assert len(frames) == summary["frames"] and log.report.complete
     assert all(f.right is not None and f.phase_name == "stereo" for f in frames)
     assert "seed: 1" in log.config_yaml
+    # Foxglove's 3D panel: the cameras' models are the rig's calibration, the body is placed in the world.
+    with open(out / "flight.mcap", "rb") as f:
+        first = {
+            c.topic: m.data for _, c, m in make_reader(f).iter_messages(topics=["/camera/left/calibration", "/tf"])
+        }
+    calibration = decode("foxglove.CameraCalibration", first["/camera/left/calibration"])
+    np.testing.assert_allclose(
+        np.reshape(calibration.K, (3, 3)), StereoCalibration.load(out / "stereo_calibration.yaml").K1
+    )
+    frames_tf = {t.child_frame_id for t in decode("foxglove.FrameTransforms", first["/tf"]).transforms}
+    assert frames_tf == {"body", "camera_left", "camera_right"}
     # A finished run folder is never overwritten.
     again = fly("--sim", "--duration", "1", "--out", str(out))
     assert again.returncode == 2 and "already holds a finished run" in again.stderr
