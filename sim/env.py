@@ -20,8 +20,9 @@ COLLISION_PENALTY = 10.0
 class RoomEnv(gym.Env):
     """Fly the 5 x 5 m room: reward is collision-free forward progress (metres along the heading).
 
-    Observation: `left`, `right` (uint8 images; `right` is all zero when stereo is lost, see
-    `state[stereo_ok]`) and `state` (the fields in STATE_FIELDS). Action: the four PCMD
+    Observation: `left`, `right` (uint8 grey images of shape (height, width, 1), the channel-last layout
+    image policies recognise, e.g. stable-baselines3's `MultiInputPolicy` puts a CNN on each; `right` is all
+    zero when stereo is lost, see `state[stereo_ok]`) and `state` (the fields in STATE_FIELDS). Action: the four PCMD
     fractions (roll, pitch, gaz, yaw) in [-1, 1]. `terminated` on a collision when
     `terminate_on_collision`; the time limit comes from the registration (`truncated`).
     """
@@ -42,7 +43,7 @@ class RoomEnv(gym.Env):
         self.terminate_on_collision = terminate_on_collision
         self.metadata = {**self.metadata, "render_fps": self.config.sim.camera_hz}
         h, w = self.config.camera.height, self.config.camera.width
-        image = spaces.Box(0, 255, shape=(h, w), dtype=np.uint8)
+        image = spaces.Box(0, 255, shape=(h, w, 1), dtype=np.uint8)
         self.observation_space = spaces.Dict(
             {
                 "left": image,
@@ -84,7 +85,7 @@ class RoomEnv(gym.Env):
         if self.render_mode != "rgb_array" or self._last is None:
             return None
         pair = np.hstack([self._last["left"], self._last["right"]])
-        return np.repeat(pair[:, :, None], 3, axis=2)
+        return np.repeat(pair, 3, axis=2)
 
     def close(self) -> None:
         self.drone.close()
@@ -104,7 +105,7 @@ class RoomEnv(gym.Env):
             dtype=np.float32,
         )
         right = frame.right if frame.right is not None else np.zeros_like(frame.left)
-        self._last = {"left": frame.left, "right": right, "state": state}
+        self._last = {"left": frame.left[:, :, None], "right": right[:, :, None], "state": state}
         return self._last
 
     def _info(self) -> dict[str, Any]:

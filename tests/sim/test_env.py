@@ -72,3 +72,51 @@ def test_bad_actions_are_refused() -> None:
             env.step(np.array([0.0, np.nan, 0.0, 0.0]))
     finally:
         env.close()
+
+
+def test_gymnasium_1_registration_forms_make_the_env() -> None:
+    gym.register_envs(sim)  # Gymnasium 1.x: keeps `import sim` (which registers the env) from looking unused
+    env = gym.make("sim:DroneSSL/Room-v0")  # imports the module, then makes the env
+    try:
+        assert env.unwrapped.spec.id == sim.ENV_ID
+    finally:
+        env.close()
+
+
+def test_images_have_the_channel_axis_image_policies_recognise() -> None:
+    preprocessing = pytest.importorskip("stable_baselines3.common.preprocessing")
+    env = RoomEnv()
+    try:
+        spaces = env.observation_space.spaces
+        assert spaces["left"].shape == (96, 128, 1) and spaces["right"].shape == (96, 128, 1)
+        assert preprocessing.is_image_space(spaces["left"]) and preprocessing.is_image_space(spaces["right"])
+        assert not preprocessing.is_image_space(spaces["state"])
+        obs, _ = env.reset(seed=0)
+        assert obs["left"].shape == (96, 128, 1) and obs["left"].dtype == np.uint8 and obs["left"].std() > 5
+    finally:
+        env.close()
+
+
+def test_sb3_ppo_trains_a_cnn_on_the_images() -> None:
+    """A few hundred PPO steps on the real env with MultiInputPolicy: a CNN per image, weights that move."""
+    sb3 = pytest.importorskip("stable_baselines3")
+    import torch
+    from stable_baselines3.common.torch_layers import NatureCNN
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one-image convolutions: extra threads only contend (6x slower on a busy 2-core box)
+    env = RoomEnv(load_config(overrides=["sim.obstacles.count=2"]))
+    try:
+        model = sb3.PPO("MultiInputPolicy", env, n_steps=100, batch_size=50, n_epochs=1, seed=0, device="cpu")
+        extractors = model.policy.features_extractor.extractors
+        assert isinstance(extractors["left"], NatureCNN) and isinstance(extractors["right"], NatureCNN)
+        before = [p.detach().clone() for p in extractors["left"].parameters()]
+        model.learn(total_timesteps=200)
+        assert model.num_timesteps >= 200
+        assert any(
+            not np.allclose(a.numpy(), b.detach().numpy())
+            for a, b in zip(before, extractors["left"].parameters(), strict=True)
+        )
+    finally:
+        env.close()
+        torch.set_num_threads(threads)
