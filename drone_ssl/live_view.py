@@ -1,4 +1,4 @@
-"""`--view`: a live window with the stereo pair, the disparity, the mono estimate and the phase."""
+"""`--view`: a live window with the stereo pair, stereo and mono depth on one scale, the phase and the decision."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import os
 import sys
 
 import cv2
-import numpy as np
 
 from drone_ssl.errors import DroneSSLError
 from drone_ssl.pilot import FrameResult
+from drone_ssl.view_frame import compose
 
 WINDOW = "drone_ssl"
-SCALE = 3  # 128x96 frames are small on a screen
 
 
 class LiveView:
@@ -28,36 +27,10 @@ class LiveView:
         self.stop_requested = False
 
     def show(self, result: FrameResult) -> None:
-        left = result.observation.left
-        right = result.observation.right if result.observation.right is not None else np.zeros_like(left)
-        disparity = np.zeros_like(left)
-        if result.stereo is not None:
-            d = np.nan_to_num(result.stereo.disparity, nan=0.0)
-            disparity = np.clip(d * (255.0 / max(1.0, float(d.max()))), 0, 255).astype(np.uint8)
-        mono = np.zeros_like(left)
-        if result.mono.depth_m is not None:
-            depth = cv2.resize(result.mono.depth_m, (left.shape[1], left.shape[0]), interpolation=cv2.INTER_NEAREST)
-            mono = np.clip(255 - depth * 40, 0, 255).astype(np.uint8)  # near = bright
-        top = np.hstack([left, right])
-        bottom = np.hstack([cv2.applyColorMap(disparity, cv2.COLORMAP_JET)[:, :, 0], mono])
-        canvas = cv2.cvtColor(np.vstack([top, bottom]), cv2.COLOR_GRAY2BGR)
-        canvas = cv2.resize(canvas, None, fx=SCALE, fy=SCALE, interpolation=cv2.INTER_NEAREST)
-        d = result.decision
-        text = [
-            f"t {result.observation.t:6.1f}s  phase {d.phase.value}  action {result.action.state}",
-            f"stereo {_m(result.stereo.distance_m if result.stereo else None)}  mono {_m(result.mono.distance_m)}"
-            f"  threshold {d.threshold_m:.2f} m{'  OVERRIDE' if d.override else ''}",
-        ]
-        for i, line in enumerate(text):
-            cv2.putText(canvas, line, (8, 22 + 22 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 255, 255), 1, cv2.LINE_AA)
-        cv2.imshow(WINDOW, canvas)
+        cv2.imshow(WINDOW, compose(result))
         key = cv2.waitKey(1) & 0xFF
         if key == ord("q") or cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1:
             self.stop_requested = True
 
     def close(self) -> None:
         cv2.destroyWindow(WINDOW)
-
-
-def _m(value: float | None) -> str:
-    return "  -  " if value is None else f"{value:4.2f} m"
