@@ -1,4 +1,9 @@
-"""What every script shares: config arguments, run folders, and one-line errors with a non-zero exit."""
+"""What every script shares: config arguments, the common option words, run folders, one-line errors.
+
+One vocabulary across the scripts: `--out` is always a folder, `--duration` is always a flight length in
+seconds, `--seed` a seed, `--config FILE` and `--set KEY=VALUE` the configuration. Older spellings keep working
+through `add_deprecated`, which says on stderr what to write instead.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,40 @@ def add_config_args(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="override one config key, e.g. --set sim.obstacles.count=5 (repeatable)",
     )
+
+
+class _Deprecated(argparse.Action):
+    """An old option spelling: stores into the new option's destination and prints a one-line note."""
+
+    def __init__(self, option_strings: list[str], dest: str, instead: str, **kwargs: object) -> None:
+        self.instead = instead
+        super().__init__(option_strings, dest, **kwargs)  # type: ignore[arg-type]
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option: str | None = None
+    ) -> None:
+        print(f"note: {option} is deprecated; use {self.instead}", file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
+def add_deprecated(parser: argparse.ArgumentParser, old: str, instead: str, dest: str, **kwargs: object) -> None:
+    """Accept `old` (hidden from --help) as a spelling of the option `instead`, whose value lives in `dest`."""
+    parser.add_argument(old, dest=dest, action=_Deprecated, instead=instead, help=argparse.SUPPRESS, **kwargs)
+
+
+def add_duration(parser: argparse.ArgumentParser, default: float | None, help: str, old: str | None = None) -> None:
+    """`--duration SECONDS`, the one word for a flight's length; `old` is an earlier spelling still accepted."""
+    parser.add_argument("--duration", type=float, default=default, metavar="SECONDS", help=help)
+    if old is not None:
+        add_deprecated(parser, old, "--duration", "duration", type=float, metavar="SECONDS")
+
+
+def out_file(out: Path, default_name: str, suffixes: tuple[str, ...]) -> Path:
+    """The file a script writes into the folder `--out`; an older `--out FILE` (by its suffix) still works."""
+    if out.suffix.lower() in suffixes:
+        print(f"note: --out takes a folder now; writing {out} as given (use --out {out.parent})", file=sys.stderr)
+        return out
+    return out / default_name
 
 
 def config_from_args(args: argparse.Namespace, extra: list[str] | None = None) -> Config:

@@ -13,7 +13,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 import bench_bridge  # noqa: E402
 import bench_perception  # noqa: E402
 
-from drone_ssl.cli import add_config_args, config_from_args, main_guard  # noqa: E402
+from drone_ssl.cli import add_config_args, add_duration, config_from_args, main_guard  # noqa: E402
+
+
+def progress(text: str) -> None:
+    """Each stage as it starts, on stderr (the figures go to stdout)."""
+    print(f"... {text}", file=sys.stderr, flush=True)
 
 
 def print_figures(figures: dict, indent: int = 0) -> None:
@@ -29,7 +34,7 @@ def bench_sim(args: argparse.Namespace) -> dict:
     from sim import benchmark
 
     config = config_from_args(args)
-    return benchmark.run(config, seconds=args.seconds, progress=lambda s: print(f"... {s}", file=sys.stderr))
+    return benchmark.run(config, seconds=args.duration, progress=progress)
 
 
 def bench_logs(args: argparse.Namespace) -> dict:
@@ -39,10 +44,7 @@ def bench_logs(args: argparse.Namespace) -> dict:
     config = config_from_args(args)
     width, height = config.camera.width, config.camera.height
 
-    def progress(text: str) -> None:
-        print(f"... {text}", file=sys.stderr)
-
-    log = log_benchmark.run(args.seconds, width, height, config.sim.camera_hz, progress=progress)
+    log = log_benchmark.run(args.duration, width, height, config.sim.camera_hz, progress=progress)
     retraining = retrain_benchmark.run(
         config.perception, args.retrain_frames, workers=args.workers, width=width, height=height, progress=progress
     )
@@ -53,25 +55,29 @@ def bench_loop(args: argparse.Namespace) -> dict:
     from sim import loop_benchmark
 
     config = config_from_args(args)
-    return loop_benchmark.run(config, seconds=args.seconds, progress=lambda s: print(f"... {s}", file=sys.stderr))
+    return loop_benchmark.run(config, seconds=args.duration, progress=progress)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="suite", required=True)
     sim = sub.add_parser("sim", help="physics steps/s, stereo frames/s, real-time factor vs the rendering ceiling")
-    sim.add_argument("--seconds", type=float, default=30.0, help="simulated seconds of scripted flight at 128x96")
+    add_duration(sim, 30.0, "simulated seconds of scripted flight at 128x96 (default %(default)s)", old="--seconds")
     sim.set_defaults(run=bench_sim)
     perception = bench_perception.add_parser(sub)
     logs = sub.add_parser(
         "logs", help="log write cost, size per minute, read frames/s; retraining samples/s, 1 and 2 processes"
     )
-    logs.add_argument("--seconds", type=float, default=60.0, help="flight seconds logged at the camera's size and rate")
+    add_duration(
+        logs, 60.0, "flight seconds logged at the camera's size and rate (default %(default)s)", old="--seconds"
+    )
     logs.add_argument("--retrain-frames", type=int, default=1000, help="frames in each of the two logs retrained from")
     logs.add_argument("--workers", type=int, default=1, help="log-reading processes per training process")
     logs.set_defaults(run=bench_logs)
-    loop = sub.add_parser("loop", help="the whole learning loop's real-time factor, with and without learning")
-    loop.add_argument("--seconds", type=float, default=120.0, help="simulated seconds of each flight")
+    loop = sub.add_parser(
+        "loop", help="the learning loop's real-time factor with and without learning, and the live server's cost"
+    )
+    add_duration(loop, 120.0, "simulated seconds of each flight (default %(default)s)", old="--seconds")
     loop.set_defaults(run=bench_loop)
     bridge = bench_bridge.add_parser(sub)
     for p in (sim, perception, logs, loop, bridge):

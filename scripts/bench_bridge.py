@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from drone_ssl.cli import add_duration
 from drone_ssl.config import load_config
 from drone_ssl.config.schema import Config
 from drone_ssl.types import Command
@@ -19,7 +20,7 @@ from sim.ardrone_emulator.events import WireEvent
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("bridge", help="AR.Drone bridge: command-loop period, navdata-to-command latency")
-    parser.add_argument("--seconds", type=float, default=10.0, help="wall-clock seconds of flight at 10 Hz frames")
+    add_duration(parser, 10.0, "wall-clock seconds of flight at 10 Hz frames (default %(default)s)", old="--seconds")
     parser.add_argument("--configs", type=int, default=30, help="CONFIG/ACK round trips timed for the latency")
     parser.add_argument("--body", choices=("kinematic", "sim"), default="kinematic", help="the emulator's body")
     parser.set_defaults(run=run)
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> dict:
             loop.tick_times.clear()
             start = time.monotonic()
             frame = 0
-            while time.monotonic() - start < args.seconds:  # a pilot at the stereo rate, as in flight
+            while time.monotonic() - start < args.duration:  # a pilot at the stereo rate, as in flight
                 frame += 1
                 drone.send(Command(yaw=0.3 if frame % 20 < 10 else -0.3))
                 time.sleep(1.0 / config.sim.camera_hz)

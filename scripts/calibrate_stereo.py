@@ -1,7 +1,7 @@
 """Calibrate a stereo camera from chessboard image pairs and write the OpenCV YAML the stack reads.
 
 Usage: python scripts/calibrate_stereo.py --left shots/left --right shots/right --board 9x6 --square 0.025 \
-           --out stereo_calibration.yaml
+           --out calib/          # writes calib/stereo_calibration.yaml
 Pairs are matched by file name (left/0001.png with right/0001.png).
 """
 
@@ -15,10 +15,11 @@ import cv2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from drone_ssl.cli import main_guard  # noqa: E402
+from drone_ssl.cli import main_guard, out_file  # noqa: E402
 from drone_ssl.stereo.calibration import CalibrationError  # noqa: E402
 from drone_ssl.stereo.chessboard import Chessboard, calibrate_stereo  # noqa: E402
 
+CALIBRATION_FILE = "stereo_calibration.yaml"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".tif", ".tiff"}
 
 
@@ -56,14 +57,17 @@ def main() -> int:
     parser.add_argument("--right", type=Path, required=True, help="folder of right-camera images, same file names")
     parser.add_argument("--board", type=parse_board, required=True, help="inner corners per row x per column, e.g. 9x6")
     parser.add_argument("--square", type=float, required=True, help="side of one chessboard square in metres")
-    parser.add_argument("--out", type=Path, default=Path("stereo_calibration.yaml"), help="calibration file to write")
+    parser.add_argument("--out", type=Path, default=Path("."), metavar="DIR",
+                        help=f"folder to write {CALIBRATION_FILE} into (default: the current folder)")  # fmt: skip
     args = parser.parse_args()
+    path = out_file(args.out, CALIBRATION_FILE, (".yaml", ".yml"))
 
     board = Chessboard(args.board[0], args.board[1], args.square)
     found = image_pairs(args.left, args.right)
     pairs = [(read_gray(left), read_gray(right)) for _, left, right in found]
     report = calibrate_stereo(pairs, board, [name for name, _, _ in found])
-    report.calibration.save(args.out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report.calibration.save(path)
     cal = report.calibration
     print(f"pairs used: {report.pairs_used} of {len(found)}")
     if report.rejected:
@@ -76,7 +80,7 @@ def main() -> int:
         f"image size {cal.image_size[0]}x{cal.image_size[1]}, focal {cal.focal_px:.1f} px, "
         f"baseline {cal.baseline_m * 1000:.1f} mm"
     )
-    print(f"written: {args.out}")
+    print(f"written: {path}")
     if report.stereo_rms_px > 1.0:
         print("warning: RMS above 1 px; retake the images (sharp, whole board, varied poses) before flying")
     return 0

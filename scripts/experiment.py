@@ -54,11 +54,16 @@ def names(allowed: tuple[str, ...]):
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--quick", action="store_true", help="2 rooms, 20 s flights, fast-learning config")
-    size.add_argument("--full", action="store_true", help="10 rooms, 20-minute flights")
+    quick, default, full = PRESETS["quick"], PRESETS["default"], PRESETS["full"]
+    size.add_argument("--quick", action="store_true",
+                      help=f"{quick.seeds} rooms, {quick.duration_s:g} s flights, fast-learning config: checks the "
+                           f"machinery only (default: {default.seeds} rooms, {default.duration_s:g} s)")  # fmt: skip
+    size.add_argument("--full", action="store_true",
+                      help=f"{full.seeds} rooms, {full.duration_s / 60:g}-minute flights")  # fmt: skip
     grid = parser.add_argument_group("grid (default: the preset's)")
-    grid.add_argument("--seeds", type=int, metavar="N", help="number of seeded rooms")
-    grid.add_argument("--first-seed", type=int, default=0, metavar="K", help="rooms K .. K+N-1 (default 0)")
+    grid.add_argument("--seeds", type=int, metavar="N", help="number of seeded rooms (see --first-seed)")
+    grid.add_argument("--first-seed", "--seed", dest="first_seed", type=int, default=0, metavar="K",
+                      help="rooms K .. K+N-1: the first room's seed, as fly.py --seed (default 0)")  # fmt: skip
     grid.add_argument("--duration", type=float, metavar="SECONDS", help="simulated seconds per flight")
     grid.add_argument("--conditions", type=names(CONDITIONS), metavar="LIST",
                       help=f"comma-separated subset of {','.join(CONDITIONS)}")  # fmt: skip

@@ -4,7 +4,7 @@ replay.py LOG... --retrain [--estimator cnn|textons] --out DIR [--val LOG...] [-
 torchrun --nproc_per_node=2 scripts/replay.py LOG... --retrain --out DIR     (DDP: gloo on CPU, nccl on CUDA)
 replay.py LOG... --evaluate --model PATH [--out DIR]
 replay.py LOG --report [--out DIR]
-replay.py LOG... --export DIR
+replay.py LOG... --export --out DIR
 """
 
 from __future__ import annotations
@@ -47,13 +47,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     mode.add_argument("--retrain", action="store_true", help="train a mono model on the logs' stereo labels")
     mode.add_argument("--evaluate", action="store_true", help="run --model open-loop over the logs")
     mode.add_argument("--report", action="store_true", help="plots and summary.md of one flight")
-    mode.add_argument("--export", type=Path, metavar="DIR", help="write the labelled frames as PNG, CSV and npz")
+    # `--export DIR` was the older spelling: still taken, with a note, as `--export --out DIR`.
+    mode.add_argument("--export", nargs="?", const=True, type=Path, metavar="",
+                      help="write the labelled frames as PNG, CSV and npz into --out")  # fmt: skip
     parser.add_argument(
         "--out",
         type=Path,
         metavar="DIR",
         help="retrain: the run folder (required); report: default <log>_report beside the log; "
-        "evaluate: where to write evaluation.json and changed_decisions.csv",
+        "evaluate: where to write evaluation.json and changed_decisions.csv; export: the dataset folder (required)",
     )
     parser.add_argument("--model", type=Path, metavar="PATH", help="evaluate: the model; retrain: start from it")
     train = parser.add_argument_group("retraining (--retrain)")
@@ -74,6 +76,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     add_config_args(parser)
     args = parser.parse_args(argv)
+    if isinstance(args.export, Path):
+        if args.out is not None:
+            parser.error(f"--export {args.export} and --out {args.out}: give the dataset folder once, as --out")
+        print(f"note: --export DIR is deprecated; use --export --out {args.export}", file=sys.stderr)
+        args.out, args.export = args.export, True
+    if args.export and args.out is None:
+        parser.error("--export needs --out DIR (images/, labels.csv and dataset.npz go there)")
     if args.retrain and args.out is None:
         parser.error("--retrain needs --out DIR (the model, resume state and validation history go there)")
     if args.evaluate and args.model is None:
@@ -162,7 +171,7 @@ def report(args: argparse.Namespace, config: Config) -> int:
 
 
 def export(args: argparse.Namespace, config: Config) -> int:
-    print(summary_table(export_dataset(check_logs(args.logs), args.export)))
+    print(summary_table(export_dataset(check_logs(args.logs), args.out)))
     return 0
 
 

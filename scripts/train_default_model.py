@@ -10,9 +10,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from drone_ssl.cli import add_config_args, config_from_args, main_guard  # noqa: E402
+from drone_ssl.cli import add_config_args, config_from_args, main_guard, out_file  # noqa: E402
 
-DEFAULT_OUT = Path("models/mono_cnn_default.pt")
+DEFAULT_OUT = Path("models")
+MODEL_FILE = "mono_cnn_default.pt"
 
 
 def main() -> int:
@@ -20,11 +21,14 @@ def main() -> int:
     parser.add_argument("--rooms", type=int, default=16, help="training rooms (seeds 100, 101, …)")
     parser.add_argument("--test-rooms", type=int, default=4, help="unseen rooms for the test figures (seeds 900, …)")
     parser.add_argument("--frames", type=int, default=4000, help="training frames over all rooms")
-    parser.add_argument("--test-frames", type=int, default=600)
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"checkpoint path (default {DEFAULT_OUT})")
+    parser.add_argument("--test-frames", type=int, default=600, help="test frames over the unseen rooms")
+    parser.add_argument("--epochs", type=int, default=20, help="passes over the training frames")
+    parser.add_argument("--seed", type=int, default=0, help="training data order and initial weights (default 0)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                        help=f"folder for {MODEL_FILE} and its .json (default {DEFAULT_OUT}/)")  # fmt: skip
     add_config_args(parser)
     args = parser.parse_args()
+    model_path = out_file(args.out, MODEL_FILE, (".pt",))
     for name in ("rooms", "test_rooms", "frames", "test_frames", "epochs"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -38,13 +42,14 @@ def main() -> int:
         train_frames=args.frames,
         test_frames=args.test_frames,
         epochs=args.epochs,
+        seed=args.seed,
     )
     command = "python scripts/train_default_model.py " + shlex.join(sys.argv[1:])
     metadata = train_default_model(
-        config, plan, args.out, command.strip(), lambda s: print(f"... {s}", file=sys.stderr)
+        config, plan, model_path, command.strip(), lambda s: print(f"... {s}", file=sys.stderr)
     )
     print(json.dumps(metadata["test_accuracy"], indent=2, default=float))
-    print(f"model: {args.out} (metadata {args.out.with_suffix('.json')})")
+    print(f"model: {model_path} (metadata {model_path.with_suffix('.json')})")
     return 0
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from tqdm import tqdm
 
 from drone_ssl.config import Config
 from drone_ssl.mono.benchmark import mono_accuracy
@@ -34,17 +35,18 @@ def train_default_model(
 ) -> dict:
     """Fly the rooms, train on stereo labels only (self-supervised, like the drone), test on unseen rooms,
     write the checkpoint and a metadata JSON beside it; returns the metadata."""
-    progress(f"flying {plan.train_frames} training frames in {len(plan.train_seeds)} rooms")
-    train = fly_rooms(config, plan.train_seeds, plan.train_frames)
-    progress(f"flying {plan.test_frames} test frames in {len(plan.test_seeds)} unseen rooms")
-    test = fly_rooms(config, plan.test_seeds, plan.test_frames)
+    with tqdm(total=plan.train_frames, desc=f"training frames, {len(plan.train_seeds)} rooms", unit="frame") as bar:
+        train = fly_rooms(config, plan.train_seeds, plan.train_frames, bar.update)
+    with tqdm(total=plan.test_frames, desc=f"test frames, {len(plan.test_seeds)} unseen rooms", unit="frame") as bar:
+        test = fly_rooms(config, plan.test_seeds, plan.test_frames, bar.update)
     height, width = train.left.shape[1:]
     torch.set_num_threads(config.learner.torch_threads)
     trainer = CnnTrainer(config.perception, width, height, seed=plan.seed)
-    progress(f"training {plan.epochs} epochs")
-    steps = fit_cnn(
-        trainer, train.left, train.stereo_m, train.stereo_depth, plan.epochs, np.random.default_rng(plan.seed)
-    )
+    total = plan.epochs * -(-len(train.left) // trainer.config.batch_size)
+    with tqdm(total=total, desc=f"training, {plan.epochs} epochs", unit="step") as bar:
+        rng = np.random.default_rng(plan.seed)
+        steps = fit_cnn(trainer, train.left, train.stereo_m, train.stereo_depth, plan.epochs, rng, on_step=bar.update)
+    progress("testing on the unseen rooms")
     estimator = CnnEstimator(trainer.export_onnx(), trainer.metadata(), config.perception)
     try:
         predicted = predict_all(estimator, test.left)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,8 +25,9 @@ class Frames:
     truth_obstacle_m: np.ndarray  # (N,) nearest wall/obstacle pixel in the central region (floor excluded)
 
 
-def fly_frames(config: Config, seed: int, frames: int) -> Frames:
-    """A scripted flight (ground-truth avoidance) of `frames` camera frames in the room of `seed`."""
+def fly_frames(config: Config, seed: int, frames: int, on_frame: Callable[[], None] | None = None) -> Frames:
+    """A scripted flight (ground-truth avoidance) of `frames` camera frames in the room of `seed`; `on_frame`
+    is called after each frame kept (a progress bar)."""
     stereo = StereoLabeler.ideal(config.camera, config.perception)
     s = config.perception.stereo
     region = (0.5 - s.roi_width / 2, 0.5 + s.roi_width / 2, 0.5 - s.roi_height / 2, 0.5 + s.roi_height / 2)
@@ -44,6 +46,8 @@ def fly_frames(config: Config, seed: int, frames: int) -> Frames:
             rows["label"].append(np.nan if ideal is None else ideal)
             nearest = drone.rig.nearest_in_view(truth.depth, truth.obstacle_mask, region)
             rows["obstacle"].append(min(nearest, limit))
+            if on_frame is not None:
+                on_frame()
 
         fly_scripted(drone, (frames + 5) / config.sim.camera_hz, record)
     return Frames(
@@ -55,8 +59,8 @@ def fly_frames(config: Config, seed: int, frames: int) -> Frames:
     )
 
 
-def fly_rooms(config: Config, seeds: list[int], frames: int) -> Frames:
+def fly_rooms(config: Config, seeds: list[int], frames: int, on_frame: Callable[[], None] | None = None) -> Frames:
     """`frames` in all, split evenly over the rooms of `seeds` (textures, obstacles and lighting differ)."""
     shares = np.diff(np.linspace(0, frames, len(seeds) + 1).round().astype(int))
-    flights = [fly_frames(config, seed, int(n)) for seed, n in zip(seeds, shares, strict=True) if n > 0]
+    flights = [fly_frames(config, seed, int(n), on_frame) for seed, n in zip(seeds, shares, strict=True) if n > 0]
     return Frames(*(np.concatenate([getattr(f, k.name) for f in flights]) for k in dataclasses.fields(Frames)))

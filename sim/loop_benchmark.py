@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable
 
+from tqdm import tqdm
+
 from drone_ssl.config import Config
+from drone_ssl.flightlog import FlightLogWriter
+from drone_ssl.flightlog.channels import ALL
+from drone_ssl.flightlog.live import LiveServer
+from drone_ssl.flightlog.transforms import CameraRig
 from drone_ssl.pilot import Evaluation
 from drone_ssl.stack import build_pilot
 from drone_ssl.stereo.labeler import StereoLabeler
@@ -14,27 +21,48 @@ from sim.benchmark import render_ceiling
 from sim.sim_drone import SimDrone
 
 
-def timed_flight(config: Config, seconds: float) -> dict[str, float]:
-    """Fly the loop for `seconds` of simulated time (no log, no live view); wall time and what was learned."""
-    with SimDrone(config) as drone:
+def timed_flight(config: Config, seconds: float, live: bool = False) -> dict[str, float]:
+    """Fly the loop for `seconds` of simulated time (no log file); wall time, CPU time and what was learned.
+    `live`: every frame also served by the live Foxglove server to a client subscribed to every channel."""
+    with SimDrone(config) as drone, contextlib.ExitStack() as stack:
 
         def evaluator() -> Evaluation:
             return Evaluation(drone.ground_truth().nearest_ahead_m, len(drone.collisions))
 
-        pilot = build_pilot(drone, config, StereoLabeler(drone.rig.calibration, config.perception), evaluator=evaluator)
+        log, client = None, None
+        if live:
+            from drone_ssl.flightlog.live_client import LiveSubscriber  # needs websockets (the dev extra)
+
+            server = LiveServer(port=0)
+            rig = CameraRig(drone.rig.calibration, config.camera.forward_offset_m)
+            log = stack.enter_context(FlightLogWriter(None, "", {}, {}, rig=rig, live=server))
+            client = stack.enter_context(LiveSubscriber(server.url, [spec.topic for spec in ALL]))
+            client.start_counting()
+        labeler = StereoLabeler(drone.rig.calibration, config.perception)
+        pilot = build_pilot(drone, config, labeler, evaluator=evaluator, log=log)
+        bar = stack.enter_context(tqdm(total=round(seconds * config.sim.camera_hz), unit="frame", leave=False))
         try:
-            started = time.perf_counter()
-            stats = pilot.fly(seconds)
-            wall = time.perf_counter() - started
+            started, cpu = time.perf_counter(), time.process_time()
+            stats = pilot.fly(seconds, on_frame=lambda _: bar.update())
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         finally:
             pilot.close()
-    return {
+        if log is not None:
+            log.close()  # everything queued is served before the figures are taken
+            time.sleep(0.5)
+    figures = {
         "sim_s": round(stats.flight_time_s, 1),
+        "frames": stats.frames,
         "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
         "real_time_factor": round(stats.flight_time_s / wall, 2),
         "gradient_steps": pilot.learner.steps,
         "learning_rounds": pilot.learner.rounds,
     }
+    if client is not None and log is not None:
+        figures["live_images_received"] = client.received["/camera/left"]
+        figures["writer_thread_cpu_ms_per_frame"] = round(1000 * log.thread_cpu_s / max(1, stats.frames), 2)
+    return figures
 
 
 def run(config: Config, seconds: float = 120.0, progress: Callable[[str], None] = lambda _: None) -> dict:
@@ -44,12 +72,27 @@ def run(config: Config, seconds: float = 120.0, progress: Callable[[str], None] 
     progress("loop without learning")
     frozen = dataclasses.replace(config, learner=dataclasses.replace(config.learner, steps_per_sim_s=0.0))
     no_learning = timed_flight(frozen, seconds)
+    progress("loop without learning, served live to a subscribed Foxglove client")
+    live = timed_flight(frozen, seconds, live=True)
     progress("rendering ceiling")
     ceiling = render_ceiling(config, frames=200)
+    period_ms = 1000.0 / config.sim.camera_hz
+    frames = max(1, live["frames"])
+    # Both flights are lock-step and identical but for the live server: the difference is its cost per frame.
+    live_wall_ms = 1000 * (live["wall_s"] - no_learning["wall_s"]) / frames
+    live_cpu_ms = 1000 * (live["cpu_s"] - no_learning["cpu_s"]) / frames
+    served_ms = live["writer_thread_cpu_ms_per_frame"]
     return {
         "camera": f"{config.camera.width}x{config.camera.height} @ {config.sim.camera_hz:g} Hz",
         "steps_per_sim_s": config.learner.steps_per_sim_s,
         "with_learning": learning,
         "without_learning": no_learning,
+        "without_learning_live": live,
+        # The live server's cost per frame: encoding and serving every channel (its own thread's CPU), that
+        # against the frame period, and the whole process's extra CPU and wall time (incl. the test client).
+        "live_serve_cpu_ms_per_frame": served_ms,
+        "live_serve_pct_of_frame_period": round(100 * served_ms / period_ms, 2),
+        "live_process_cpu_ms_per_frame": round(live_cpu_ms, 2),
+        "live_wall_ms_per_frame": round(live_wall_ms, 2),
         "rendering_ceiling_real_time_factor": round(ceiling["ceiling_rtf"], 2),
     }

@@ -113,6 +113,7 @@ class FlightLogWriter:
         self._dropped_reported = 0
         self._event_counts: dict[str, int] = {}
         self._last_ns = 0
+        self._thread_cpu_s = 0.0  # the writer thread's CPU time encoding, writing and serving
         self._lock = threading.Lock()  # the counters and the order of submissions
         self._thread = threading.Thread(target=self._run, name="flight-log", daemon=True)
         self._thread.start()
@@ -188,6 +189,11 @@ class FlightLogWriter:
     @property
     def frames_logged(self) -> int:
         return self._frames_logged
+
+    @property
+    def thread_cpu_s(self) -> float:
+        """CPU seconds the writer thread has spent encoding, writing and serving (the log's cost to the drone)."""
+        return self._thread_cpu_s
 
     @property
     def dropped(self) -> int:
@@ -283,6 +289,7 @@ class FlightLogWriter:
                     continue
                 if item is _STOP:
                     break
+                started = time.thread_time()
                 for spec, t_ns, seq, body in item:
                     for out_spec, data in self._encoder.encode(spec, t_ns, body):
                         if sink is not None:
@@ -291,6 +298,7 @@ class FlightLogWriter:
                             live.publish(out_spec, origin + t_ns, data)
                 if sink is not None:
                     sink.flush_if_due(origin + item[-1][1])
+                self._thread_cpu_s += time.thread_time() - started
         except BaseException as e:  # handed to the flight loop on its next call
             self._error = e
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -19,10 +20,12 @@ def fit_cnn(
     epochs: int,
     rng: np.random.Generator,
     final_lr_share: float = 0.05,
+    on_step: Callable[[], None] | None = None,
 ) -> int:
     """`epochs` shuffled passes of gradient steps over (B,H,W) images with stereo labels (NaN: none) and stereo
     depth (NaN: invalid), the learning rate decaying on a cosine to `final_lr_share` of the configured one (a
-    settled end point instead of wherever the last noisy step left the weights); returns the steps taken."""
+    settled end point instead of wherever the last noisy step left the weights); returns the steps taken.
+    `on_step` is called after each step (a progress bar)."""
     batch = trainer.config.batch_size
     base = trainer.config.learning_rate
     total = epochs * -(-len(images) // batch)
@@ -37,6 +40,8 @@ def fit_cnn(
             pick = np.sort(order[start : start + batch])
             trainer.step(images[pick], distances_m[pick], None if depth_m is None else depth_m[pick])
             steps += 1
+            if on_step is not None:
+                on_step()
     trainer.learning_rate = base
     return steps
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import base64
 import json
-import struct
 import time
 
 import pytest
 from conftest import CONFIG_YAML, METADATA, MODELS, RIG
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-from websockets.sync.client import connect
 
 from drone_ssl.flightlog import FlightLogError, FlightLogWriter
 from drone_ssl.flightlog.live import LiveServer
+from drone_ssl.flightlog.live_client import LiveSubscriber
 from drone_ssl.flightlog.synthetic import synthetic_flight
 
-SUBPROTOCOL = "foxglove.sdk.v1"  # the SDK server speaks this revision of the Foxglove WebSocket protocol
-MESSAGE_DATA = 0x01  # server -> client binary opcode
+pytest.importorskip("websockets")
 
 
 def _decoder(channel: dict) -> type:
@@ -30,31 +28,21 @@ def _decoder(channel: dict) -> type:
 
 def test_a_websocket_client_receives_images_and_poses() -> None:
     wanted = ("/camera/left", "/drone/pose", "/tf", "/drone/state")
-    with LiveServer(port=0) as server, FlightLogWriter(None, CONFIG_YAML, MODELS, METADATA, live=server, rig=RIG) as log:
+    with (
+        LiveServer(port=0) as server,
+        FlightLogWriter(None, CONFIG_YAML, MODELS, METADATA, live=server, rig=RIG) as log,
+    ):
         assert server.host == "127.0.0.1"  # only this machine unless asked otherwise
-        with connect(server.url, subprotocols=[SUBPROTOCOL], open_timeout=5) as ws:
-            channels: dict[str, dict] = {}
-            while not set(wanted) <= set(channels):
-                message = json.loads(ws.recv(timeout=5))
-                if message["op"] == "advertise":
-                    channels.update({c["topic"]: c for c in message["channels"]})
-            ids = {i: topic for i, topic in enumerate(wanted)}
-            subscriptions = [{"id": i, "channelId": channels[topic]["id"]} for i, topic in ids.items()]
-            ws.send(json.dumps({"op": "subscribe", "subscriptions": subscriptions}))
+        with LiveSubscriber(server.url, wanted) as client:
             received: dict[str, list] = {topic: [] for topic in wanted}
             frames = synthetic_flight(200)
             deadline = time.monotonic() + 10
             while not all(received.values()) and time.monotonic() < deadline:
                 frame = next(frames)  # the subscription takes effect a moment later: keep flying until data flow
                 log.log_frame(frame.observation, frame.stereo, frame.mono, frame.phase, frame.command)
-                try:
-                    while True:
-                        data = ws.recv(timeout=0.05)
-                        if isinstance(data, bytes) and data[0] == MESSAGE_DATA:
-                            sub, log_time = struct.unpack_from("<IQ", data, 1)
-                            received[ids[sub]].append((log_time, data[13:]))
-                except TimeoutError:
-                    pass
+                for topic, log_time, payload in client.poll(0.05):
+                    received[topic].append((log_time, payload))
+            channels = client.channels
     assert all(received.values()), {topic: len(got) for topic, got in received.items()}
     image = _decoder(channels["/camera/left"]).FromString(received["/camera/left"][0][1])
     assert (image.format, image.frame_id) == ("png", "camera_left") and image.data[:4] == b"\x89PNG"

@@ -61,8 +61,11 @@ def test_retrain_then_evaluate_report_and_export(logs: list[Path], tmp_path: Pat
     assert figures["frames"] == 30 and (tmp_path / "e" / "changed_decisions.csv").is_file()
     assert replay_here(monkeypatch, logs[2], "--report") == 0
     assert (logs[2].parent / "c_report" / "summary.md").is_file()
-    assert replay_here(monkeypatch, *logs[:2], "--export", tmp_path / "dataset") == 0
+    assert replay_here(monkeypatch, *logs[:2], "--export", "--out", tmp_path / "dataset") == 0
     assert (tmp_path / "dataset" / "dataset.npz").is_file()
+    capsys.readouterr()
+    assert replay_here(monkeypatch, logs[0], "--export", tmp_path / "old") == 0  # the older spelling, noted
+    assert "--export DIR is deprecated" in capsys.readouterr().err and (tmp_path / "old" / "dataset.npz").is_file()
 
 
 def test_a_truncated_log_is_replayed_up_to_where_it_ends(logs: list[Path], tmp_path: Path, monkeypatch) -> None:
