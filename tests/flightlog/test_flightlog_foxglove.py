@@ -145,3 +145,21 @@ def test_the_body_quaternion_is_the_simulators_rotation(attitude: tuple[float, f
 def test_the_camera_looks_along_the_body_x_axis() -> None:
     optical = _matrix(OPTICAL)  # columns: camera x (right), y (down), z (forward) in body
     np.testing.assert_allclose(optical, [[0, 0, 1], [-1, 0, 0], [0, -1, 0]], atol=1e-12)
+
+
+def test_a_drone_without_positioning_sits_above_the_origin_and_nan_never_becomes_a_pose() -> None:
+    from drone_ssl.flightlog.foxglove_schemas import decode
+    from drone_ssl.flightlog.transforms import frame_transforms, pose_in_world
+    from drone_ssl.types import DroneState
+
+    def children(state: DroneState) -> dict:
+        transforms = decode("foxglove.FrameTransforms", frame_transforms(10, state, RIG).encode()).transforms
+        return {t.child_frame_id: t for t in transforms}
+
+    unpositioned = DroneState(None, (0.0, 0.0, 0.0), (0.0, 0.0, 0.5), 1.2, 80.0, True)
+    tf = children(unpositioned)
+    assert (tf["body"].translation.x, tf["body"].translation.z) == (0.0, pytest.approx(1.2))
+    assert pose_in_world(10, unpositioned) is None  # no path without positioning
+    broken = DroneState((1.0, 2.0, 1.0), (0.0, 0.0, 0.0), (float("nan"), 0.0, 0.0), 1.0, 80.0, True)
+    assert set(children(broken)) == {"camera_left", "camera_right"}
+    assert pose_in_world(10, broken) is None
