@@ -104,3 +104,12 @@ def test_bad_input_exits_2_with_one_line(make_args, message: str, logs: list[Pat
     assert message in lines[-1] and "error:" in lines[-1] and "Traceback" not in "".join(lines)
     assert len(lines) == 1 or lines[0].startswith("usage:")  # argparse's errors come after its usage
     assert (tmp_path / "used" / "mono_cnn.pt").read_bytes() == b"earlier model"
+
+
+def test_a_format_1_log_is_reported_and_exported(tmp_path: Path, monkeypatch, capsys) -> None:
+    """Logs written before Foxglove's protobuf types and wall-clock times still replay (committed fixture)."""
+    fixture = Path(__file__).resolve().parents[1] / "flightlog" / "fixtures" / "flight_format1.mcap"
+    assert replay_here(monkeypatch, fixture, "--report", "--out", tmp_path / "report") == 0
+    assert (tmp_path / "report" / "summary.md").is_file()
+    assert replay_here(monkeypatch, fixture, "--export", "--out", tmp_path / "dataset") == 0
+    assert "recovered 21 frames and 7 events" in capsys.readouterr().out
