@@ -57,6 +57,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--duration must be a positive number of seconds, got {args.duration}")
     if args.seed is not None and args.seed < 0:
         parser.error(f"--seed must be a non-negative integer, got {args.seed}")
+    if not 0 <= args.live_port <= 65535:
+        parser.error(f"--live-port must be a port number 0-65535 (0: any free port), got {args.live_port}")
     if args.cut_stereo_at is not None and not args.cut_stereo_at >= 0:
         parser.error(f"--cut-stereo-at must be a time in seconds >= 0, got {args.cut_stereo_at}")
     if args.sim and (args.stereo or args.stereo_right or args.calib):

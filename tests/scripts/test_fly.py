@@ -76,6 +76,7 @@ def test_short_sim_flight_writes_summary_plots_and_config(tmp_path: Path) -> Non
         (["--sim", "--calib", "calib.yaml"], "are for --drone"),
         (["--drone", "127.0.0.1"], "without --stereo"),
         (["--sim", "--estimator", "svm"], "invalid choice"),
+        (["--sim", "--live", "--live-port", "70000"], "--live-port must be a port number"),
     ],
 )
 def test_bad_arguments_exit_non_zero_with_one_clear_line(args: list[str], message: str, tmp_path: Path) -> None:
