@@ -34,13 +34,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     target.add_argument("--sim", action="store_true", help="fly the PyBullet room simulator")
     target.add_argument("--drone", metavar="HOST", help="fly a real AR.Drone 2.0 at this address")
     parser.add_argument("--seed", type=int, default=None, help="room, textures and flight seed (default sim.seed)")
-    parser.add_argument("--duration", type=float, default=120.0, metavar="SECONDS", help="flight time (simulated)")
+    parser.add_argument(
+        "--duration", type=float, default=120.0, metavar="SECONDS", help="flight time (simulated time with --sim)"
+    )
     parser.add_argument("--strategy", choices=STRATEGY_NAMES, help="arbiter strategy (default arbiter.strategy)")
     parser.add_argument("--estimator", choices=ESTIMATORS, default="cnn", help="monocular estimator")
     parser.add_argument("--model", type=Path, metavar="PATH", help="start from this mono model (needed by 'mono')")
     parser.add_argument("--cut-stereo-at", type=float, metavar="SECONDS", help="lose stereo from then on")
     parser.add_argument("--out", metavar="DIR", help="run folder (default runs/<time>-<strategy>-seed<N>)")
-    parser.add_argument("--view", action="store_true", help="live window: stereo pair, disparity, mono, phase")
+    parser.add_argument("--view", action="store_true", help="live window: cameras, depths, decision")
     live = parser.add_argument_group("live view in Foxglove (open a WebSocket connection to ws://HOST:PORT)")
     live.add_argument("--live", action="store_true", help="serve the flight log's channels live while flying")
     live.add_argument("--live-host", default=LOCALHOST, metavar="ADDR",
