@@ -15,6 +15,7 @@ from drone_ssl.stereo.labels import (
     distance_of,
     distances_of,
     nearest_disparity,
+    smoothed,
 )
 from drone_ssl.stereo.matcher import StereoMatcher
 from drone_ssl.stereo.reading import StereoReading
@@ -77,18 +78,11 @@ class StereoLabeler:
 
     def label(self, disparity: np.ndarray) -> StereoReading:
         """Depth, nearest-obstacle label and profile of a disparity map; advances the blind-frame count."""
-        cfg, limits = self.config.stereo, self.config
-        f, b = self.rectifier.focal_px, self.rectifier.baseline_m
-        distance, valid_fraction = self._nearest(disparity)
-        rows, _ = central_region(disparity.shape, cfg.roi_width, cfg.roi_height)
-        profile_d = column_profile(
-            disparity, rows, cfg.profile_columns, cfg.bin_px, cfg.nearest_fraction, cfg.min_valid_fraction
-        )
-        profile = distances_of(profile_d, f, b, limits.min_distance_m, limits.max_distance_m)
+        distance, valid_fraction, profile = self._labels(disparity)
         self._blind_frames = 0 if distance is not None else self._blind_frames + 1
         return StereoReading(
             disparity=disparity,
-            depth_m=depth_from_disparity(disparity, f, b),
+            depth_m=depth_from_disparity(disparity, self.rectifier.focal_px, self.rectifier.baseline_m),
             distance_m=distance,
             valid_fraction=valid_fraction,
             profile_m=profile,
@@ -97,10 +91,27 @@ class StereoLabeler:
 
     def ideal_distance(self, depth_m: np.ndarray) -> float | None:
         """The label a perfect matcher would give for a true depth map (simulator evaluation); no side effects."""
+        return self.ideal_labels(depth_m)[0]
+
+    def ideal_labels(self, depth_m: np.ndarray) -> tuple[float | None, np.ndarray]:
+        """(nearest-obstacle distance, column profile) by the same rule from a true depth map; no side effects."""
         depth = np.asarray(depth_m, dtype=np.float32)
         with np.errstate(divide="ignore"):
             disparity = np.where(np.isfinite(depth), self.rectifier.focal_px * self.rectifier.baseline_m / depth, 0.0)
-        return self._nearest(np.where(np.isnan(depth), np.nan, disparity))[0]
+        distance, _, profile = self._labels(np.where(np.isnan(depth), np.nan, disparity).astype(np.float32))
+        return distance, profile
+
+    def _labels(self, disparity: np.ndarray) -> tuple[float | None, float, np.ndarray]:
+        """(nearest-obstacle distance or None, share of valid pixels in the central region, column profile)."""
+        cfg, limits = self.config.stereo, self.config
+        f, b = self.rectifier.focal_px, self.rectifier.baseline_m
+        disparity = smoothed(disparity, cfg.smooth_px)
+        distance, valid_fraction = self._nearest(disparity)
+        rows, _ = central_region(disparity.shape, cfg.roi_width, cfg.roi_height)
+        profile_d = column_profile(
+            disparity, rows, cfg.profile_columns, cfg.bin_px, cfg.nearest_fraction, cfg.min_valid_fraction
+        )
+        return distance, valid_fraction, distances_of(profile_d, f, b, limits.min_distance_m, limits.max_distance_m)
 
     def _nearest(self, disparity: np.ndarray) -> tuple[float | None, float]:
         """(nearest-obstacle distance or None, share of valid pixels) in the central region."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 
@@ -19,6 +20,22 @@ def central_region(shape: tuple[int, ...], width_share: float, height_share: flo
     rh, rw = max(1, round(h * height_share)), max(1, round(w * width_share))
     top, left = (h - rh) // 2, (w - rw) // 2
     return slice(top, top + rh), slice(left, left + rw)
+
+
+def smoothed(disparity: np.ndarray, size: int) -> np.ndarray:
+    """Mean of the valid disparities in a size x size window at each valid pixel (NaN stays NaN); 1 = unchanged.
+
+    The nearest-obstacle rule takes the near tail of what it is given: per-pixel matching noise (SGBM's
+    sub-pixel estimate locks towards whole pixels) widens that tail and pulls labels near. Averaging over the
+    matching window's size narrows the noise before the rule sees it.
+    """
+    if size <= 1:
+        return disparity
+    valid = np.isfinite(disparity)
+    weight = cv2.blur(valid.astype(np.float32), (size, size))
+    total = cv2.blur(np.where(valid, disparity, 0.0).astype(np.float32), (size, size))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(valid, total / weight, np.nan).astype(np.float32)
 
 
 def nearest_disparity(values: np.ndarray, bin_px: float, fraction: float) -> float | None:
