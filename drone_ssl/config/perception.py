@@ -16,6 +16,10 @@ class StereoConfig:
     uniqueness_ratio: int = spec(20, lo=0, hi=100)  # percent margin of the best match over the second best
     lr_max_diff: int = spec(1, lo=0, hi=16)  # left-right consistency tolerance in pixels
     texture_threshold: float = spec(0.1, lo=0.0, hi=255.0)  # mean |dI/dx| in the window below which a pixel is void
+    min_correlation: float = spec(0.5, lo=-1.0, hi=1.0)  # a textured window correlating less with its match is void
+    min_agreement: float = spec(0.55, lo=-1.0, hi=1.0)  # median correlation of the region's matches: below, no label
+    max_vertical_px: float = spec(0.75, lo=0.0, hi=10.0)  # rows of the rectified pair further apart: no label
+    vertical_check_every: int = spec(10, lo=0, hi=10000)  # frames between two checks of the rows (0 = never)
     speckle_window: int = spec(20, lo=0, hi=1000)  # connected regions smaller than this (pixels) are void; 0 = off
     roi_width: float = spec(0.5, lo=0.1, hi=1.0)  # central region (share of the image) that "ahead" means
     roi_height: float = spec(0.6, lo=0.1, hi=1.0)

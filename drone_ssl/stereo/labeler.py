@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from drone_ssl.config.perception import PerceptionConfig, StereoConfig
 from drone_ssl.config.schema import CameraConfig
+from drone_ssl.stereo.agreement import vertical_offset
 from drone_ssl.stereo.calibration import StereoCalibration
 from drone_ssl.stereo.image_input import as_gray_u8
 from drone_ssl.stereo.labels import (
@@ -21,6 +24,8 @@ from drone_ssl.stereo.matcher import StereoMatcher
 from drone_ssl.stereo.reading import StereoReading
 from drone_ssl.stereo.rectifier import Rectifier
 
+_VERTICAL_HISTORY = 5  # checks the vertical offset is the median of: one odd frame does not switch labels off
+
 
 def matcher_from_config(config: StereoConfig, scale: float = 1.0) -> StereoMatcher:
     """The configured matcher; `scale` stretches the disparity range for images `scale` times the camera width."""
@@ -31,6 +36,7 @@ def matcher_from_config(config: StereoConfig, scale: float = 1.0) -> StereoMatch
         uniqueness_ratio=config.uniqueness_ratio,
         lr_max_diff=config.lr_max_diff,
         texture_threshold=config.texture_threshold,
+        min_correlation=config.min_correlation,
         speckle_window=round(config.speckle_window * scale * scale),
     )
 
@@ -48,6 +54,14 @@ class StereoLabeler:
         self.rectify = rectify
         self.matcher = matcher_from_config(config.stereo)
         self._blind_frames = 0
+        self._frames = 0
+        self._vertical: deque[float] = deque(maxlen=_VERTICAL_HISTORY)
+
+    @property
+    def vertical_offset_px(self) -> float | None:
+        """Median of the recent vertical-offset checks (px); None before the first. Rectified rows should agree:
+        beyond `max_vertical_px` the calibration no longer fits the rig and frames give no label."""
+        return float(np.median(self._vertical)) if self._vertical else None
 
     @classmethod
     def ideal(cls, camera: CameraConfig, config: PerceptionConfig) -> StereoLabeler:
@@ -62,6 +76,8 @@ class StereoLabeler:
 
     def reset(self) -> None:
         self._blind_frames = 0
+        self._frames = 0
+        self._vertical.clear()
 
     def read(self, left: np.ndarray, right: np.ndarray | None) -> StereoReading:
         """Label one frame; a missing right image (stereo lost) gives an unavailable reading at once."""
@@ -73,12 +89,27 @@ class StereoLabeler:
         else:
             size = self.rectifier.size
             left, right = as_gray_u8(left, "left image", size), as_gray_u8(right, "right image", size)
-        disparity = self.matcher.disparity(left, right)
-        return self.label(disparity)
+        cfg = self.config.stereo
+        if cfg.vertical_check_every and self._frames % cfg.vertical_check_every == 0:
+            offset = vertical_offset(left, right)  # the calibration drifts slowly: checking now and then is enough
+            if offset is not None:
+                self._vertical.append(offset)
+        self._frames += 1
+        disparity, correlation = self.matcher.disparity_and_correlation(left, right)
+        offset = self.vertical_offset_px
+        if offset is not None and abs(offset) > cfg.max_vertical_px:
+            return self.label(disparity, agreement=-1.0)
+        return self.label(disparity, self._agreement(disparity, correlation))
 
-    def label(self, disparity: np.ndarray) -> StereoReading:
-        """Depth, nearest-obstacle label and profile of a disparity map; advances the blind-frame count."""
+    def label(self, disparity: np.ndarray, agreement: float | None = None) -> StereoReading:
+        """Depth, nearest-obstacle label and profile of a disparity map; advances the blind-frame count.
+
+        `agreement` is how well the matched windows of the central region correlate (median); below the
+        configured minimum the two images no longer agree (noise, a calibration off vertically) and the frame
+        gives no label rather than a wrong one. `read` passes -1 while the rows are off vertically."""
         distance, valid_fraction, profile = self._labels(disparity)
+        if agreement is not None and agreement < self.config.stereo.min_agreement:
+            distance, profile = None, np.full_like(profile, np.nan)
         self._blind_frames = 0 if distance is not None else self._blind_frames + 1
         return StereoReading(
             disparity=disparity,
@@ -125,6 +156,15 @@ class StereoLabeler:
         d = nearest_disparity(roi[finite], cfg.bin_px, cfg.nearest_fraction)
         f, b = self.rectifier.focal_px, self.rectifier.baseline_m
         return distance_of(d, f, b, limits.min_distance_m, limits.max_distance_m), valid_fraction
+
+    def _agreement(self, disparity: np.ndarray, correlation: np.ndarray) -> float | None:
+        """Median window correlation of the judged matches in the central region, those the correlation test
+        voided included (else the test would vouch for itself); None when none is judged."""
+        cfg = self.config.stereo
+        rows, cols = central_region(disparity.shape, cfg.roi_width, cfg.roi_height)
+        region = correlation[rows, cols]
+        judged = region < 1.0
+        return float(np.median(region[judged])) if judged.any() else None
 
     def _blind_reading(self) -> StereoReading:
         w, h = self.rectifier.size

@@ -5,6 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from drone_ssl.stereo.agreement import window_correlation
 from drone_ssl.stereo.image_input import ImageInputError, as_gray_pair
 
 METHODS = ("sgbm", "bm")
@@ -33,6 +34,7 @@ class StereoMatcher:
         texture_threshold: float = 0.1,
         speckle_window: int = 0,
         speckle_range: int = 2,
+        min_correlation: float = 0.5,
     ) -> None:
         if method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
@@ -48,10 +50,15 @@ class StereoMatcher:
         self.texture_threshold = float(texture_threshold)
         self.speckle_window = int(speckle_window)
         self.speckle_range = int(speckle_range)
+        self.min_correlation = float(min_correlation)
         self._engines: dict[int, cv2.StereoMatcher] = {}
 
     def disparity(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Float32 HxW disparity in pixels (left x minus right x), NaN where invalid."""
+        return self.disparity_and_correlation(left, right)[0]
+
+    def disparity_and_correlation(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(disparity as `disparity` gives it, each pixel's window correlation with its match; see `correlation`)."""
         left, right = as_gray_pair(left, right)
         if left.shape[0] < self.block_size:
             raise ImageInputError(f"images {left.shape[0]} px high are lower than the {self.block_size} px block")
@@ -68,7 +75,13 @@ class StereoMatcher:
         if self.texture_threshold > 0:
             invalid |= self._texture(left) < self.texture_threshold
         disparity[invalid] = np.nan
-        return disparity
+        correlation = self.correlation(left, right, disparity)
+        disparity[correlation < self.min_correlation] = np.nan
+        return disparity, correlation
+
+    def correlation(self, left: np.ndarray, right: np.ndarray, disparity: np.ndarray) -> np.ndarray:
+        """Each pixel's window correlation with its match (`window_correlation`); +1 where it cannot be judged."""
+        return window_correlation(left, right, disparity, self.block_size)
 
     def _disparity_count(self, width: int) -> int:
         # OpenCV wants a multiple of 16 that leaves room to match; narrow images get a smaller search range.

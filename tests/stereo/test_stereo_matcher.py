@@ -15,7 +15,8 @@ def test_shifted_texture_gives_its_disparity_in_pixels(pair, method: str, shift:
     disparity = StereoMatcher(max_disparity=32, method=method).disparity(left, right)
     assert disparity.dtype == np.float32 and disparity.shape == (96, 128)
     interior = disparity[8:-8, 40:-8]
-    assert np.isfinite(interior).mean() > 0.8
+    # BM's outliers (windows correlating < 0.5 with their match) are voided: it keeps a little less than SGBM
+    assert np.isfinite(interior).mean() > (0.8 if method == "sgbm" else 0.7)
     # OpenCV returns 16 * d; a missed division would be off by far more than this tolerance.
     assert np.nanmedian(interior) == pytest.approx(shift, abs=0.2)
 
