@@ -19,7 +19,7 @@ class StereoMatcher:
     (`lr_max_diff`; SGBM always checks to at least 1 px), its uniqueness ratio, its speckle filter, a
     texture test that voids windows with (almost) no horizontal gradient (saturated, covered or rendered
     flat: they match anywhere), and pixels whose match would lie left of the right image (no match exists).
-    SGBM aggregates costs along 8 paths: on real images that is more accurate than 5 at the same speed.
+    SGBM runs in OpenCV's 3-way mode: on real pairs it is as accurate as 8 paths and faster than 5.
     Defaults come from real pairs with ground truth (`bench.py perception`): a stricter texture test voided
     half of a real image without making the rest more accurate.
     """
@@ -65,8 +65,8 @@ class StereoMatcher:
         count = self._disparity_count(left.shape[1])
         # OpenCV leaves the leftmost `count` columns empty; padding both images on the left by that much lets
         # every pixel whose match lies inside the right image get a disparity (a quarter of a 128 px image).
-        pad = ((0, 0), (count, 0))
-        raw = self._engine(count).compute(np.pad(left, pad, mode="edge"), np.pad(right, pad, mode="edge"))[:, count:]
+        padded = [cv2.copyMakeBorder(img, 0, 0, count, 0, cv2.BORDER_REPLICATE) for img in (left, right)]
+        raw = self._engine(count).compute(*padded)[:, count:]
         disparity = raw.astype(np.float32) / _SUBPIXEL
         invalid = raw < 0  # OpenCV marks failures as (minDisparity - 1) * 16 = -16
         # A match inside the padding is no match: that point is out of the right camera's view, and what SGBM
@@ -112,7 +112,7 @@ class StereoMatcher:
                 P1=8 * area,
                 P2=32 * area,
                 preFilterCap=31,
-                mode=cv2.StereoSGBM_MODE_HH,
+                mode=cv2.StereoSGBM_MODE_SGBM_3WAY,
             )
         engine.setUniquenessRatio(self.uniqueness_ratio)
         engine.setDisp12MaxDiff(self.lr_max_diff)
