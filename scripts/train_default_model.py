@@ -43,8 +43,11 @@ def main() -> int:
     metadata = train_default_model(
         config, plan, args.out, command.strip(), lambda s: print(f"... {s}", file=sys.stderr)
     )
+    from drone_ssl.mono.onnx_export import export_checkpoint
+
+    onnx_path = export_checkpoint(args.out)  # deployments take ONNX: ship it beside the checkpoint
     print(json.dumps(metadata["test_accuracy"], indent=2, default=float))
-    print(f"model: {args.out} (metadata {args.out.with_suffix('.json')})")
+    print(f"model: {args.out} (metadata {args.out.with_suffix('.json')}, ONNX {onnx_path})")
     return 0
 
 
