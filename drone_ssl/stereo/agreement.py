@@ -8,6 +8,18 @@ import numpy as np
 MIN_VARIANCE = 4.0  # grey levels squared: windows flatter than this carry too little signal to correlate
 
 
+def exposure_matched(image: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """`image` with the mean and contrast of `reference`: two cameras' auto-exposures differ, and SGBM's cost
+    (intensity and gradient differences) would read that gain as a mismatch. The views overlap almost entirely,
+    so whole-image statistics are the gain and offset between them."""
+    mean_i, std_i = cv2.meanStdDev(image)
+    mean_r, std_r = cv2.meanStdDev(reference)
+    if std_i[0, 0] < 1e-3 or std_r[0, 0] < 1e-3:
+        return image
+    gain = std_r[0, 0] / std_i[0, 0]
+    return cv2.convertScaleAbs(image, alpha=gain, beta=mean_r[0, 0] - gain * mean_i[0, 0])
+
+
 def matched_right(right: np.ndarray, disparity: np.ndarray, dy: float = 0.0) -> np.ndarray:
     """The right image sampled where each left pixel's match lies (x - d, y + dy), float32."""
     h, w = right.shape

@@ -32,7 +32,7 @@ def matcher_from_config(config: StereoConfig, scale: float = 1.0) -> StereoMatch
     return StereoMatcher(
         max_disparity=max(1, round(config.max_disparity * scale)),
         method=config.method,
-        block_size=config.block_size,
+        block_size=config.block_size if config.method == "sgbm" else max(5, config.block_size),
         uniqueness_ratio=config.uniqueness_ratio,
         lr_max_diff=config.lr_max_diff,
         texture_threshold=config.texture_threshold,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from drone_ssl.stereo.agreement import window_correlation
+from drone_ssl.stereo.agreement import exposure_matched, window_correlation
 from drone_ssl.stereo.image_input import ImageInputError, as_gray_pair
 
 METHODS = ("sgbm", "bm")
 _SUBPIXEL = 16.0  # OpenCV returns disparities as int16 fixed point with 4 fractional bits
+CORRELATION_WINDOW = 5  # side of the windows the agreement is judged on: 3x3 correlations are too noisy
 
 
 class StereoMatcher:
@@ -62,6 +63,7 @@ class StereoMatcher:
         left, right = as_gray_pair(left, right)
         if left.shape[0] < self.block_size:
             raise ImageInputError(f"images {left.shape[0]} px high are lower than the {self.block_size} px block")
+        right = exposure_matched(right, left)
         count = self._disparity_count(left.shape[1])
         # OpenCV leaves the leftmost `count` columns empty; padding both images on the left by that much lets
         # every pixel whose match lies inside the right image get a disparity (a quarter of a 128 px image).
@@ -81,7 +83,7 @@ class StereoMatcher:
 
     def correlation(self, left: np.ndarray, right: np.ndarray, disparity: np.ndarray) -> np.ndarray:
         """Each pixel's window correlation with its match (`window_correlation`); +1 where it cannot be judged."""
-        return window_correlation(left, right, disparity, self.block_size)
+        return window_correlation(left, right, disparity, max(self.block_size, CORRELATION_WINDOW))
 
     def _disparity_count(self, width: int) -> int:
         # OpenCV wants a multiple of 16 that leaves room to match; narrow images get a smaller search range.

@@ -107,6 +107,7 @@ def label_pair(pair: TruthPair, perception: PerceptionConfig) -> dict[str, float
         out["profile_decision_agreement"] = float(agree.mean())
         log_error = np.log(reading.profile_m[both] / truth_profile[both])
         out["profile_wrong_share"] = float(np.mean(np.abs(log_error) > WRONG_LOG))
+        out["profile_too_far_share"] = float(np.mean(log_error > WRONG_LOG))  # the dangerous side: a missed obstacle
     return out
 
 
@@ -120,18 +121,20 @@ def label_summary(rows: list[dict[str, float | None]]) -> dict[str, float | int 
     def mean(key: str, items: list) -> float | None:
         return round(float(np.mean([r[key] for r in items])), 4) if items else None
 
-    wrong = np.abs(np.log((truths + errors) / truths)) > WRONG_LOG if errors.size else np.zeros(0, bool)
+    log_errors = np.log((truths + errors) / truths) if errors.size else np.zeros(0)
     return {
         "pairs": len(rows),
         "label_coverage": round(errors.size / max(len(rows), 1), 4),
         "median_abs_error_m": round(float(np.median(np.abs(errors))), 4) if errors.size else None,
         "worst_abs_error_m": round(float(np.max(np.abs(errors))), 4) if errors.size else None,
-        "wrong_label_share": round(float(wrong.mean()), 4) if errors.size else None,
+        "wrong_label_share": round(float(np.mean(np.abs(log_errors) > WRONG_LOG)), 4) if errors.size else None,
+        "too_far_label_share": round(float(np.mean(log_errors > WRONG_LOG)), 4) if errors.size else None,
         "decision_agreement": round(float(np.mean(decisions)), 4) if decisions else None,
         "profile_coverage": mean("profile_coverage", rows),
         "profile_median_abs_error_m": mean("profile_median_abs_error_m", profile),
         "profile_decision_agreement": mean("profile_decision_agreement", profile),
         "profile_wrong_share": mean("profile_wrong_share", profile),
+        "profile_too_far_share": mean("profile_too_far_share", profile),
     }
 
 
@@ -181,7 +184,14 @@ def camera_effects(pairs: list[TruthPair], perception: PerceptionConfig, seed: i
             summary = label_summary(rows)
             out[name][str(strength)] = {
                 k: summary[k]
-                for k in ("label_coverage", "wrong_label_share", "profile_coverage", "profile_wrong_share")
+                for k in (
+                    "label_coverage",
+                    "wrong_label_share",
+                    "too_far_label_share",
+                    "profile_coverage",
+                    "profile_wrong_share",
+                    "profile_too_far_share",
+                )
             }
     return out
 
