@@ -19,8 +19,10 @@ class StereoMatcher:
     The filters keep only matches we would bet a distance on: OpenCV's left-right consistency check
     (`lr_max_diff`; SGBM always checks to at least 1 px), its uniqueness ratio, its speckle filter, a
     texture test that voids windows with (almost) no horizontal gradient (saturated, covered or rendered
-    flat: they match anywhere), and pixels whose match would lie left of the right image (no match exists).
-    SGBM runs in OpenCV's 3-way mode: on real pairs it is as accurate as 8 paths and faster than 5.
+    flat: they match anywhere), pixels whose match would lie left of the right image (no match exists), and
+    textured windows that correlate less than `min_correlation` with their match (noise, rows off, a wrong
+    match). The right image is first brought to the left's exposure (gain and offset) and SGBM runs in
+    OpenCV's 3-way mode: on real pairs as accurate as 8 paths and faster than 5.
     Defaults come from real pairs with ground truth (`bench.py perception`): a stricter texture test voided
     half of a real image without making the rest more accurate.
     """

@@ -82,3 +82,11 @@ def test_bad_construction_is_refused() -> None:
         StereoMatcher(32, method="census")
     with pytest.raises(ValueError, match="odd"):
         StereoMatcher(32, block_size=4)
+
+
+def test_pixels_whose_match_is_outside_the_right_image_are_void(pair) -> None:
+    left, right = pair(128, 96, [(10.0, None)])
+    disparity = StereoMatcher(max_disparity=32, method="sgbm").disparity(left, right)
+    # x < d: the point is out of the right camera's view; padding must not lend it a match
+    assert np.isnan(disparity[:, :10]).all()
+    assert np.isfinite(disparity[8:-8, 12:40]).mean() > 0.8
