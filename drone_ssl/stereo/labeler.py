@@ -95,19 +95,26 @@ class StereoLabeler:
             if offset is not None:
                 self._vertical.append(offset)
         self._frames += 1
-        disparity, correlation = self.matcher.disparity_and_correlation(left, right)
+        match = self.matcher.match(left, right)
         offset = self.vertical_offset_px
-        if offset is not None and abs(offset) > cfg.max_vertical_px:
-            return self.label(disparity, agreement=-1.0)
-        return self.label(disparity, self._agreement(disparity, correlation))
+        rows_off = offset is not None and abs(offset) > cfg.max_vertical_px
+        agreement = -1.0 if rows_off else self._agreement(match.correlation)
+        return self.label(match.disparity, agreement, match.out_of_view)
 
-    def label(self, disparity: np.ndarray, agreement: float | None = None) -> StereoReading:
+    def label(
+        self, disparity: np.ndarray, agreement: float | None = None, out_of_view: np.ndarray | None = None
+    ) -> StereoReading:
         """Depth, nearest-obstacle label and profile of a disparity map; advances the blind-frame count.
 
         `agreement` is how well the matched windows of the central region correlate (median); below the
         configured minimum the two images no longer agree (noise, a calibration off vertically) and the frame
-        gives no label rather than a wrong one. `read` passes -1 while the rows are off vertically."""
+        gives no label rather than a wrong one. `read` passes -1 while the rows are off vertically.
+        `out_of_view` marks pixels whose match lies outside the right image: near points at the left edge. A
+        profile band where they reach the rule's share could hide an obstacle nearer than what it saw, so it
+        says unknown rather than too far."""
         distance, valid_fraction, profile = self._labels(disparity)
+        if out_of_view is not None:
+            profile = np.where(self._hidden_bands(out_of_view), np.nan, profile).astype(np.float32)
         if agreement is not None and agreement < self.config.stereo.min_agreement:
             distance, profile = None, np.full_like(profile, np.nan)
         self._blind_frames = 0 if distance is not None else self._blind_frames + 1
@@ -157,11 +164,22 @@ class StereoLabeler:
         f, b = self.rectifier.focal_px, self.rectifier.baseline_m
         return distance_of(d, f, b, limits.min_distance_m, limits.max_distance_m), valid_fraction
 
-    def _agreement(self, disparity: np.ndarray, correlation: np.ndarray) -> float | None:
+    def _hidden_bands(self, out_of_view: np.ndarray) -> np.ndarray:
+        """Bool per profile band: enough out-of-view pixels that a nearer obstacle could hide there."""
+        cfg = self.config.stereo
+        rows, _ = central_region(out_of_view.shape, cfg.roi_width, cfg.roi_height)
+        band = out_of_view[rows]
+        edges = np.linspace(0, band.shape[1], cfg.profile_columns + 1).round().astype(int)
+        cumulative = np.concatenate([[0], np.cumsum(band.sum(axis=0))])
+        hidden = cumulative[edges[1:]] - cumulative[edges[:-1]]
+        sizes = np.maximum(np.diff(edges) * band.shape[0], 1)
+        return hidden >= cfg.nearest_fraction * sizes
+
+    def _agreement(self, correlation: np.ndarray) -> float | None:
         """Median window correlation of the judged matches in the central region, those the correlation test
         voided included (else the test would vouch for itself); None when none is judged."""
         cfg = self.config.stereo
-        rows, cols = central_region(disparity.shape, cfg.roi_width, cfg.roi_height)
+        rows, cols = central_region(correlation.shape, cfg.roi_width, cfg.roi_height)
         region = correlation[rows, cols]
         judged = region < 1.0
         return float(np.median(region[judged])) if judged.any() else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -11,6 +13,15 @@ from drone_ssl.stereo.image_input import ImageInputError, as_gray_pair
 METHODS = ("sgbm", "bm")
 _SUBPIXEL = 16.0  # OpenCV returns disparities as int16 fixed point with 4 fractional bits
 CORRELATION_WINDOW = 5  # side of the windows the agreement is judged on: 3x3 correlations are too noisy
+
+
+@dataclass(frozen=True)
+class Match:
+    """What matching one rectified pair gives."""
+
+    disparity: np.ndarray  # float32 HxW, pixels, NaN where invalid
+    correlation: np.ndarray  # float32 HxW window correlation with the match; +1 where not judged
+    out_of_view: np.ndarray  # bool HxW: the match would lie left of the right image (near points at the left edge)
 
 
 class StereoMatcher:
@@ -58,10 +69,10 @@ class StereoMatcher:
 
     def disparity(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Float32 HxW disparity in pixels (left x minus right x), NaN where invalid."""
-        return self.disparity_and_correlation(left, right)[0]
+        return self.match(left, right).disparity
 
-    def disparity_and_correlation(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(disparity as `disparity` gives it, each pixel's window correlation with its match; see `correlation`)."""
+    def match(self, left: np.ndarray, right: np.ndarray) -> Match:
+        """Disparity, each pixel's window correlation with its match, and which pixels have no match at all."""
         left, right = as_gray_pair(left, right)
         if left.shape[0] < self.block_size:
             raise ImageInputError(f"images {left.shape[0]} px high are lower than the {self.block_size} px block")
@@ -75,13 +86,14 @@ class StereoMatcher:
         invalid = raw < 0  # OpenCV marks failures as (minDisparity - 1) * 16 = -16
         # A match inside the padding is no match: that point is out of the right camera's view, and what SGBM
         # puts there is its smoothness prior, not a measurement.
-        invalid |= disparity > np.arange(left.shape[1], dtype=np.float32)
+        out_of_view = ~invalid & (disparity > np.arange(left.shape[1], dtype=np.float32))
+        invalid |= out_of_view
         if self.texture_threshold > 0:
             invalid |= self._texture(left) < self.texture_threshold
         disparity[invalid] = np.nan
         correlation = self.correlation(left, right, disparity)
         disparity[correlation < self.min_correlation] = np.nan
-        return disparity, correlation
+        return Match(disparity, correlation, out_of_view)
 
     def correlation(self, left: np.ndarray, right: np.ndarray, disparity: np.ndarray) -> np.ndarray:
         """Each pixel's window correlation with its match (`window_correlation`); +1 where it cannot be judged."""

@@ -86,7 +86,9 @@ def test_bad_construction_is_refused() -> None:
 
 def test_pixels_whose_match_is_outside_the_right_image_are_void(pair) -> None:
     left, right = pair(128, 96, [(10.0, None)])
-    disparity = StereoMatcher(max_disparity=32, method="sgbm").disparity(left, right)
+    match = StereoMatcher(max_disparity=32, method="sgbm").match(left, right)
+    disparity = match.disparity
     # x < d: the point is out of the right camera's view; padding must not lend it a match
     assert np.isnan(disparity[:, :10]).all()
+    assert match.out_of_view[:, :10].any() and not match.out_of_view[:, 12:].any()
     assert np.isfinite(disparity[8:-8, 12:40]).mean() > 0.8
