@@ -18,6 +18,7 @@ from drone_ssl.mono.offline import fit_cnn, fit_textons, predict_all
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
 from drone_ssl.stereo.benchmark import label_accuracy, matching_ms
 from drone_ssl.stereo.labeler import StereoLabeler
+from drone_ssl.stereo.real_benchmark import real_figures
 from sim.frame_sets import Frames, fly_frames, fly_rooms
 from sim.sim_drone import SimDrone
 
@@ -34,6 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--epochs", type=int, default=15, help="CNN passes over the training frames")
     parser.add_argument("--repeats", type=int, default=200, help="timed repetitions per speed figure")
     parser.add_argument("--speed-only", action="store_true", help="skip the simulated accuracy figures")
+    parser.add_argument("--real-scenes", type=int, default=12, help="scenes warped from real photographs (0: none)")
+    parser.add_argument("--skip-real", action="store_true", help="skip stereo on real images with ground truth")
     parser.set_defaults(run=run)
     return parser
 
@@ -50,14 +53,14 @@ def one_frame(config: Config) -> tuple[np.ndarray, np.ndarray]:
 
 
 def speed(config: Config, repeats: int, frames: Frames | None, progress) -> dict:
-    out: dict = {"stereo_rectify_match_ms": {}}
+    out: dict = {"stereo_rectify_match_label_ms_one_core": {}}
     for width, height in RESOLUTIONS:
         progress(f"stereo speed {width}x{height}")
         cfg = at_resolution(config, width, height)
         left, right = one_frame(cfg)
         calibration = StereoLabeler.ideal(cfg.camera, cfg.perception).rectifier.calibration
         scaled = max(10, repeats // round(width * height / (128 * 96)))
-        out["stereo_rectify_match_ms"][f"{width}x{height}"] = matching_ms(
+        out["stereo_rectify_match_label_ms_one_core"][f"{width}x{height}"] = matching_ms(
             left, right, calibration, cfg.perception, scaled
         )
     if frames is None:
@@ -117,6 +120,8 @@ def run(args: argparse.Namespace) -> dict:
     figures = {
         "speed": speed(config, args.repeats, train, progress),
     }
+    if not args.skip_real:
+        figures["stereo_real_images"] = real_figures(config.perception, args.real_scenes, progress)
     if train is not None and test is not None:
         figures["accuracy"] = accuracy(config, train, test, args.epochs, progress)
     return figures

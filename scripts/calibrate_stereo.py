@@ -77,12 +77,21 @@ def main() -> int:
         f"right {report.right_rms_px:.3f} px"
     )
     print(
-        f"image size {cal.image_size[0]}x{cal.image_size[1]}, focal {cal.focal_px:.1f} px, "
-        f"baseline {cal.baseline_m * 1000:.1f} mm"
+        f"raw intrinsics: image size {cal.image_size[0]}x{cal.image_size[1]}, focal left {cal.focal_px:.1f} px, "
+        f"right {float(cal.K2[0, 0]):.1f} px, camera distance {cal.baseline_m * 1000:.1f} mm"
+    )
+    print(
+        f"rectified (what the stack flies with): focal {report.rectified_focal_px:.1f} px, "
+        f"baseline {report.rectified_baseline_m * 1000:.1f} mm, "
+        f"disparity at 1 m {report.rectified_focal_px * report.rectified_baseline_m:.1f} px"
+    )
+    print(
+        f"rectified corners' vertical disparity: RMS {report.vertical_px_rms:.3f} px, "
+        f"95th percentile {report.vertical_px_p95:.3f} px"
     )
     print(f"written: {path}")
-    if report.stereo_rms_px > 1.0:
-        print("warning: RMS above 1 px; retake the images (sharp, whole board, varied poses) before flying")
+    for warning in report.warnings():
+        print(f"warning: {warning}")
     return 0
 
 

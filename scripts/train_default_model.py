@@ -48,8 +48,11 @@ def main() -> int:
     metadata = train_default_model(
         config, plan, model_path, command.strip(), lambda s: print(f"... {s}", file=sys.stderr)
     )
+    from drone_ssl.mono.onnx_export import export_checkpoint
+
+    onnx_path = export_checkpoint(model_path)  # deployments take ONNX: ship it beside the checkpoint
     print(json.dumps(metadata["test_accuracy"], indent=2, default=float))
-    print(f"model: {model_path} (metadata {model_path.with_suffix('.json')})")
+    print(f"model: {model_path} (metadata {model_path.with_suffix('.json')}, ONNX {onnx_path})")
     return 0
 
 

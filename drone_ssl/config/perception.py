@@ -12,13 +12,18 @@ from drone_ssl.errors import ConfigError
 class StereoConfig:
     method: str = spec("sgbm", choices=("sgbm", "bm"))
     max_disparity: int = spec(32, lo=16, hi=512)  # pixels at the camera's resolution; rounded up to a multiple of 16
-    block_size: int = spec(5, lo=3, hi=21)  # odd matching window side
-    uniqueness_ratio: int = spec(10, lo=0, hi=100)  # percent margin of the best match over the second best
+    block_size: int = spec(3, lo=3, hi=21)  # odd matching window side (BM takes at least 5)
+    uniqueness_ratio: int = spec(20, lo=0, hi=100)  # percent margin of the best match over the second best
     lr_max_diff: int = spec(1, lo=0, hi=16)  # left-right consistency tolerance in pixels
-    texture_threshold: float = spec(3.0, lo=0.0, hi=255.0)  # mean |dI/dx| in the window below which a pixel is void
+    texture_threshold: float = spec(0.1, lo=0.0, hi=255.0)  # mean |dI/dx| in the window below which a pixel is void
+    min_correlation: float = spec(0.5, lo=-1.0, hi=1.0)  # a textured window correlating less with its match is void
+    min_agreement: float = spec(0.55, lo=-1.0, hi=1.0)  # median correlation of the region's matches: below, no label
+    max_vertical_px: float = spec(0.75, lo=0.0, hi=10.0)  # rows of the rectified pair further apart: no label
+    vertical_check_every: int = spec(10, lo=0, hi=10000)  # frames between two checks of the rows (0 = never)
     speckle_window: int = spec(20, lo=0, hi=1000)  # connected regions smaller than this (pixels) are void; 0 = off
     roi_width: float = spec(0.5, lo=0.1, hi=1.0)  # central region (share of the image) that "ahead" means
     roi_height: float = spec(0.6, lo=0.1, hi=1.0)
+    smooth_px: int = spec(3, lo=1, hi=15)  # window averaging disparities before the label rule (1 = off)
     bin_px: float = spec(0.25, lo=0.0625, hi=4.0)  # disparity histogram bin of the nearest-obstacle rule
     nearest_fraction: float = spec(0.05, lo=0.001, hi=0.5)  # share of valid pixels the nearest bin must reach
     min_valid_fraction: float = spec(0.15, lo=0.0, hi=1.0)  # fewer valid pixels in the region: no label

@@ -6,13 +6,13 @@ import dataclasses
 import time
 from collections.abc import Callable
 
+import cv2
 import numpy as np
 
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.mono.evaluation import distance_errors, obstacle_auc
 from drone_ssl.stereo.calibration import StereoCalibration
-from drone_ssl.stereo.labeler import matcher_from_config
-from drone_ssl.stereo.rectifier import Rectifier
+from drone_ssl.stereo.labeler import StereoLabeler
 
 
 def median_ms(call: Callable[[], object], repeats: int, warmup: int = 3) -> float:
@@ -37,15 +37,24 @@ def real_rig(calibration: StereoCalibration) -> StereoCalibration:
 def matching_ms(
     left: np.ndarray, right: np.ndarray, calibration: StereoCalibration, perception: PerceptionConfig, repeats: int
 ) -> dict[str, float]:
-    """ms per frame of rectify + match for BM and SGBM; the disparity range scales with the image width."""
-    rectifier = Rectifier(real_rig(calibration))
+    """ms per frame of rectify + match + label for BM and SGBM on one core; the disparity range scales with the
+    image width. OpenCV's own threads are turned off for the measurement: the budget is one core."""
     scale = left.shape[1] / 128.0
     out = {}
-    for method in ("bm", "sgbm"):
-        matcher = matcher_from_config(dataclasses.replace(perception.stereo, method=method), scale)
-        out[f"{method}_ms"] = round(
-            median_ms(lambda m=matcher: m.disparity(*rectifier.rectify(left, right)), repeats), 3
-        )
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        for method in ("bm", "sgbm"):
+            stereo = dataclasses.replace(
+                perception.stereo,
+                method=method,
+                max_disparity=max(1, round(perception.stereo.max_disparity * scale)),
+                speckle_window=round(perception.stereo.speckle_window * scale * scale),
+            )
+            labeler = StereoLabeler(real_rig(calibration), dataclasses.replace(perception, stereo=stereo), rectify=True)
+            out[f"{method}_ms"] = round(median_ms(lambda lab=labeler: lab.read(left, right), repeats), 3)
+    finally:
+        cv2.setNumThreads(threads)
     return out
 
 

@@ -86,10 +86,21 @@ class StereoCalibration:
         mats["T"] = mats["T"].reshape(3, 1)
         return cls((width, height), **mats)
 
+    def rectification(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(R1, R2, P1, P2, Q) of cv2.stereoRectify, cropped to valid pixels (alpha 0) as the stack flies it."""
+        size = tuple(int(v) for v in self.image_size)
+        R1, R2, P1, P2, Q, _, _ = cv2.stereoRectify(self.K1, self.D1, self.K2, self.D2, size, self.R, self.T, alpha=0)
+        return R1, R2, P1, P2, Q
+
+    def rectified_geometry(self) -> tuple[float, float]:
+        """(focal length px, baseline m) of the rectified pair: what depth = f·B/d uses, not the raw K1."""
+        Q = self.rectification()[4]
+        return float(Q[2, 3]), float(1.0 / abs(Q[3, 2]))
+
     def rectification_maps(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(left map x, left map y, right map x, right map y, Q) for cv2.remap and reprojection."""
         size = tuple(int(v) for v in self.image_size)
-        R1, R2, P1, P2, Q, _, _ = cv2.stereoRectify(self.K1, self.D1, self.K2, self.D2, size, self.R, self.T, alpha=0)
+        R1, R2, P1, P2, Q = self.rectification()
         m1x, m1y = cv2.initUndistortRectifyMap(self.K1, self.D1, R1, P1, size, cv2.CV_32FC1)
         m2x, m2y = cv2.initUndistortRectifyMap(self.K2, self.D2, R2, P2, size, cv2.CV_32FC1)
         return m1x, m1y, m2x, m2y, Q

@@ -13,6 +13,11 @@ from drone_ssl.stereo.image_input import as_gray_pair
 
 _SUBPIX = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 50, 1e-4)
 MIN_PAIRS = 5
+# Beyond these the labels cannot be trusted: the matcher's rows drift apart (0.5 px is where label errors start
+# to grow on real pairs, `bench.py perception` camera effects), and a reprojection RMS over 1 px means the
+# model does not fit the images.
+MAX_TRUSTED_RMS_PX = 1.0
+MAX_TRUSTED_VERTICAL_PX = 0.5
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,27 @@ class CalibrationReport:
     left_rms_px: float
     right_rms_px: float
     pairs_used: int
+    rectified_focal_px: float  # what the stack computes depth with, after rectification
+    rectified_baseline_m: float
+    vertical_px_rms: float  # |y left - y right| of the rectified chessboard corners: 0 for a perfect calibration
+    vertical_px_p95: float
     rejected: list[str] = field(default_factory=list)  # names of pairs where the board was not found in both
+
+    def warnings(self) -> list[str]:
+        """What makes this calibration unfit to fly on, one line each; empty when it can be trusted."""
+        out = []
+        if self.stereo_rms_px > MAX_TRUSTED_RMS_PX:
+            out.append(
+                f"reprojection RMS {self.stereo_rms_px:.2f} px is above {MAX_TRUSTED_RMS_PX} px: retake the images "
+                "(sharp, whole board, varied poses and distances)"
+            )
+        if self.vertical_px_p95 > MAX_TRUSTED_VERTICAL_PX:
+            out.append(
+                f"rectified rows disagree by up to {self.vertical_px_p95:.2f} px (95th percentile of the corners) "
+                f"> {MAX_TRUSTED_VERTICAL_PX} px: stereo labels would be wrong or missing; check that the two "
+                "cameras are rigidly mounted and triggered together, and recalibrate"
+            )
+        return out
 
 
 def find_corners(image: np.ndarray, board: Chessboard) -> np.ndarray | None:
@@ -89,6 +114,27 @@ def calibrate_stereo(
         objects, left_points, right_points, K1, D1, K2, D2, size, flags=cv2.CALIB_FIX_INTRINSIC, criteria=_SUBPIX
     )
     calibration = StereoCalibration(size, K1, D1, K2, D2, R, T.reshape(3, 1))
+    focal, baseline = calibration.rectified_geometry()
+    vertical = rectified_vertical_px(calibration, left_points, right_points)
     return CalibrationReport(
-        calibration, float(stereo_rms), float(left_rms), float(right_rms), len(left_points), rejected
+        calibration,
+        float(stereo_rms),
+        float(left_rms),
+        float(right_rms),
+        len(left_points),
+        focal,
+        baseline,
+        float(np.sqrt(np.mean(vertical**2))),
+        float(np.percentile(vertical, 95)),
+        rejected,
     )
+
+
+def rectified_vertical_px(
+    calibration: StereoCalibration, left_points: Sequence[np.ndarray], right_points: Sequence[np.ndarray]
+) -> np.ndarray:
+    """|y left - y right| (px) of every corner pair after rectification: the row error the matcher will see."""
+    R1, R2, P1, P2, _ = calibration.rectification()
+    left = cv2.undistortPoints(np.concatenate(left_points), calibration.K1, calibration.D1, R=R1, P=P1)
+    right = cv2.undistortPoints(np.concatenate(right_points), calibration.K2, calibration.D2, R=R2, P=P2)
+    return np.abs(left[:, 0, 1] - right[:, 0, 1])

@@ -18,8 +18,7 @@ class Rectifier:
         m1x, m1y, m2x, m2y, Q = calibration.rectification_maps()
         self._left_maps = cv2.convertMaps(m1x, m1y, cv2.CV_16SC2)  # fixed-point maps remap about twice as fast
         self._right_maps = cv2.convertMaps(m2x, m2y, cv2.CV_16SC2)
-        self.focal_px = float(Q[2, 3])
-        self.baseline_m = float(1.0 / abs(Q[3, 2]))
+        self.focal_px, self.baseline_m = calibration.rectified_geometry()
         # An ideal (already rectified) rig maps every pixel onto itself: remapping would only cost time.
         h, w = self.size[1], self.size[0]
         grid_x, grid_y = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))

@@ -64,6 +64,28 @@ def test_recovers_focal_length_and_baseline() -> None:
     assert report.calibration.baseline_m == pytest.approx(BASELINE, rel=0.03)
     assert report.calibration.T[0, 0] < 0  # right camera to the right: OpenCV's T is left->right, x negative
     assert report.calibration.image_size == (WIDTH, HEIGHT)
+    # the geometry the stack flies with: rectification (cropped to valid pixels) may rescale the focal length
+    assert report.rectified_focal_px == pytest.approx(ideal.focal_px, rel=0.05)
+    assert report.rectified_baseline_m == pytest.approx(BASELINE, rel=0.03)
+    assert report.vertical_px_rms < 0.2 and report.vertical_px_p95 < 0.3
+    assert report.warnings() == []
+
+
+def shaken(pairs: list[tuple[np.ndarray, np.ndarray]], seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Right images shifted up or down by 1-2 px at random, pair by pair: cameras not rigidly mounted."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for left, right in pairs:
+        dy = rng.choice([-1, 1]) * rng.uniform(1.0, 2.0)
+        moved = cv2.warpAffine(right, np.array([[1.0, 0, 0], [0, 1, dy]]), (WIDTH, HEIGHT), borderValue=200)
+        out.append((left, moved))
+    return out
+
+
+def test_rows_that_do_not_agree_are_warned_about() -> None:
+    report = calibrate_stereo(shaken(synthetic_pairs(8), seed=4), BOARD)
+    assert report.vertical_px_p95 > 0.5
+    assert any("rectified rows disagree" in w for w in report.warnings())
 
 
 def test_pairs_without_the_board_are_rejected_by_name() -> None:
@@ -97,6 +119,7 @@ def test_calibrate_stereo_script_writes_a_loadable_file(tmp_path) -> None:
     done = subprocess.run([sys.executable, script, *args, "--out", out], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "pairs used: 6 of 6" in done.stdout and "reprojection RMS" in done.stdout
+    assert "rectified (what the stack flies with): focal" in done.stdout and "warning" not in done.stdout
     assert StereoCalibration.load(out).baseline_m == pytest.approx(BASELINE, rel=0.05)
     (tmp_path / "right" / "00.png").unlink()
     done = subprocess.run([sys.executable, script, *args], capture_output=True, text=True, timeout=60)

@@ -101,3 +101,19 @@ def test_a_rotated_rig_is_remapped() -> None:
     image = np.random.default_rng(0).integers(0, 255, (96, 128), dtype=np.uint8)
     left, right = stereo.rectifier.rectify(image, image)
     assert not np.array_equal(left, image) or not np.array_equal(right, image)
+
+
+def test_a_band_with_points_out_of_the_right_cameras_view_is_unknown_not_far() -> None:
+    """Near points at the left edge have no match in the right image; the far wall behind them does. A band
+    where they reach the rule's 5 % could hide an obstacle nearer than the wall it saw: unknown, not far."""
+    disparity = np.full((96, 128), 2.0, np.float32)
+    out_of_view = np.zeros((96, 128), bool)
+    out_of_view[:, :4] = True  # half of the first 8 px band
+    disparity[out_of_view] = np.nan
+    stereo = labeler()
+    assert FB / stereo.label(disparity).profile_m[0] == pytest.approx(2.0, abs=0.1)  # the wall passes as nearest
+    reading = stereo.label(disparity, out_of_view=out_of_view)
+    assert np.isnan(reading.profile_m[0])
+    assert np.isfinite(reading.profile_m[1:]).all()
+    out_of_view[:, :4], out_of_view[0, 0] = False, True  # one stray pixel is below the share: the band reads
+    assert np.isfinite(stereo.label(disparity, out_of_view=out_of_view).profile_m[0])

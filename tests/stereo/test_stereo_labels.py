@@ -12,6 +12,7 @@ from drone_ssl.stereo.labels import (
     distances_of,
     nearest_disparity,
     sector_minima,
+    smoothed,
 )
 
 
@@ -59,3 +60,33 @@ def test_column_profile_and_sectors() -> None:
     left, centre, right = sector_minima(distances_of(profile, 100.0, 0.06, 0.1, 8.0))
     assert left == pytest.approx(6.0 / 8.0, rel=1e-5) and centre == pytest.approx(6.0 / 2.0, rel=1e-5)
     assert right is None
+
+
+def test_column_profile_is_the_nearest_rule_in_every_band() -> None:
+    """The vectorised profile gives exactly what nearest_disparity gives band by band, NaN where too few valid."""
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        h, w = int(rng.integers(6, 80)), int(rng.integers(8, 140))
+        disparity = rng.gamma(2.0, 3.0, (h, w)).astype(np.float32)
+        disparity[rng.random((h, w)) < rng.uniform(0, 0.95)] = np.nan
+        columns, rows = int(rng.integers(1, min(w, 16) + 1)), slice(int(rng.integers(0, h // 2)), h)
+        profile = column_profile(disparity, rows, columns, 0.25, 0.05, 0.15)
+        edges = np.linspace(0, w, columns + 1).round().astype(int)
+        for i in range(columns):
+            cell = disparity[rows, edges[i] : edges[i + 1]]
+            finite = np.isfinite(cell)
+            if finite.mean() >= 0.15:
+                assert profile[i] == pytest.approx(nearest_disparity(cell[finite], 0.25, 0.05), abs=1e-5)
+            else:
+                assert np.isnan(profile[i])
+
+
+def test_smoothing_averages_valid_neighbours_only() -> None:
+    disparity = np.full((5, 5), 4.0, np.float32)
+    disparity[2, 2] = 7.0  # one noisy pixel
+    disparity[0, :] = np.nan
+    out = smoothed(disparity, 3)
+    assert out[2, 2] == pytest.approx((8 * 4.0 + 7.0) / 9)
+    assert out[1, 1] == pytest.approx((5 * 4.0 + 7.0) / 6)  # the NaN row above counts for nothing
+    assert np.isnan(out[0]).all()
+    assert smoothed(disparity, 1) is disparity

@@ -7,6 +7,7 @@ import pytest
 
 from drone_ssl.config import load_config
 from drone_ssl.stereo import StereoLabeler
+from drone_ssl.stereo.labels import central_region
 from drone_ssl.types import Command
 
 sim_drone = pytest.importorskip("sim.sim_drone")
@@ -48,9 +49,10 @@ def test_labels_match_the_ideal_label_of_the_true_depth(frames) -> None:
         reading = stereo.read(observation.left, observation.right)
         assert reading.available and reading.distance_m is not None
         errors.append(abs(np.log(reading.distance_m / stereo.ideal_distance(truth.depth))))
-    # SGBM's sub-pixel estimate locks towards whole pixels on the renderer's textures (measured over 45 frames:
-    # median 7 %, worst 18 %); a wrong scale, sign or unit would be off by far more.
-    assert np.median(errors) < 0.1 and max(errors) < 0.25
+    # SGBM's sub-pixel estimate locks towards whole pixels on the renderer's textures; the nearest rule takes the
+    # near tail of that noise (measured over these 8 frames: median 3 %, worst 12 %, mostly near); a wrong
+    # scale, sign or unit would be off by far more.
+    assert np.median(errors) < 0.06 and max(errors) < 0.2
 
 
 def test_a_cut_right_camera_makes_stereo_unavailable(frames) -> None:
@@ -59,18 +61,29 @@ def test_a_cut_right_camera_makes_stereo_unavailable(frames) -> None:
     assert not stereo.read(shots[0][0].left, None).available
 
 
-def test_a_plain_room_gives_few_labels_and_no_wrong_one() -> None:
+def test_a_plain_room_gives_no_wrong_label() -> None:
+    """Plain walls carry only shading and edges: labels may be missing, never too far, and too near only where a
+    real obstacle just under the rule's 5 % share grows past it by the matching window's edge fattening."""
     config = load_config(overrides=["sim.textures.mode=plain"])
     stereo = StereoLabeler.ideal(config.camera, config.perception)
-    labelled, errors = 0, []
+    fb = stereo.rectifier.focal_px * stereo.rectifier.baseline_m
+    s = config.perception.stereo
+    labelled = 0
     with sim_drone.SimDrone(config) as drone:
         drone.takeoff()
         drone.send(Command(yaw=0.6))
         for _ in range(30):
             observation = drone.read()
             reading = stereo.read(observation.left, observation.right)
-            if reading.distance_m is not None:
-                labelled += 1
-                errors.append(abs(np.log(reading.distance_m / stereo.ideal_distance(drone.ground_truth().depth))))
-    assert labelled < 15  # only object edges carry texture: most frames have no label
-    assert max(errors, default=0.0) < 0.25
+            if reading.distance_m is None:
+                continue
+            labelled += 1
+            depth = drone.ground_truth().depth
+            truth = stereo.ideal_distance(depth)
+            error = np.log(reading.distance_m / truth)
+            assert error < 0.25  # never farther than the truth
+            if error < -0.25:  # nearer: an obstacle at the label's distance must cover >= 2 % of the region
+                rows, cols = central_region(depth.shape, s.roi_width, s.roi_height)
+                near = fb / depth[rows, cols] > fb / reading.distance_m - 0.5
+                assert near.mean() > 0.02
+    assert labelled >= 10  # shading and edges are matched: a plain room is not blind
