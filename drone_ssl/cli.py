@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -10,8 +11,10 @@ from pathlib import Path
 
 from drone_ssl.config import Config, load_config
 from drone_ssl.errors import DroneSSLError
+from drone_ssl.exit_signals import FlightInterrupted
 
 EXIT_BAD_INPUT = 2
+INTERRUPTED_BY = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
 
 
 def add_config_args(parser: argparse.ArgumentParser) -> None:
@@ -47,12 +50,16 @@ def run_folder(out: str | None, label: str) -> Path:
 
 
 def main_guard(main: Callable[[], int]) -> None:
-    """Run a script's main: typed errors become one line on stderr and exit 2; Ctrl-C exits 130."""
+    """Run a script's main: typed errors become one line on stderr and exit 2; Ctrl-C exits 130, SIGTERM 143,
+    SIGHUP 129 (the flight has landed and saved by then)."""
     try:
         code = main()
     except DroneSSLError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
+    except FlightInterrupted as exc:
+        print(INTERRUPTED_BY.get(exc.signum, "interrupted"), file=sys.stderr)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)

@@ -27,8 +27,14 @@ class TrainingBackend(Protocol):
         """Start `count` training steps (asynchronously where the estimator trains elsewhere)."""
         ...
 
-    def sync(self) -> int:
-        """Wait for the steps started so far; the number of steps done since the start."""
+    def sync(self, timeout_s: float | None = None) -> int:
+        """Wait (at most `timeout_s`, raising DroneSSLError past it) for the steps started so far; the number of
+        steps done since the start."""
+        ...
+
+    @property
+    def alive(self) -> bool:
+        """Whether the trainer can still answer (a save is worth trying)."""
         ...
 
     def has_news(self) -> bool:
@@ -66,9 +72,13 @@ class CnnBackend:
     def run_steps(self, count: int) -> None:
         self.training.steps(count)
 
-    def sync(self) -> int:
-        self._steps = self.training.sync()
+    def sync(self, timeout_s: float | None = None) -> int:
+        self._steps = self.training.sync(timeout_s)
         return self._steps
+
+    @property
+    def alive(self) -> bool:
+        return self.training.alive
 
     def has_news(self) -> bool:
         return self.sync() > self._steps_published
@@ -106,8 +116,12 @@ class TextonBackend:
     def run_steps(self, count: int) -> None:
         return  # no gradient steps: the kNN refits itself every perception.textons.retrain_every samples
 
-    def sync(self) -> int:
+    def sync(self, timeout_s: float | None = None) -> int:
         return 0
+
+    @property
+    def alive(self) -> bool:
+        return True
 
     def has_news(self) -> bool:
         return self._news and self.estimator.ready

@@ -12,6 +12,7 @@ import numpy as np
 
 from drone_ssl.config.learner import LearnerConfig
 from drone_ssl.config.perception import PerceptionConfig
+from drone_ssl.errors import DroneSSLError
 from drone_ssl.learner.backends import TrainingBackend
 from drone_ssl.learner.buffer import Sample
 from drone_ssl.learner.metrics import ValidationMetrics, validation_metrics
@@ -126,13 +127,23 @@ class OnlineLearner:
         self._thread = threading.Thread(target=self._run, name="online-learner", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
-        """Stop training (both modes); what was learned stays and can still be saved."""
+    def stop(self, timeout_s: float | None = None) -> None:
+        """Stop training (both modes) within `timeout_s`; what was learned stays and can still be saved.
+
+        A trainer that does not stop in time is recorded in `error` (and not waited for again); raising here
+        would hide why the flight ended."""
         if self._thread is not None:
             self._stop.set()
-            self._thread.join()
+            self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                self.error = self.error or TimeoutError(f"the learner did not stop within {timeout_s:g} s")
+                return
             self._thread = None
-        self.steps = self.backend.sync()
+        if self.error is None or self.backend.alive:
+            try:
+                self.steps = self.backend.sync(timeout_s)
+            except DroneSSLError as exc:
+                self.error = self.error or exc
 
     def close(self) -> None:
         """Stop and release the training process or threads."""

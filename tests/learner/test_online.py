@@ -30,8 +30,12 @@ class CountingBackend:
         if self.trained:
             self.steps += count
 
-    def sync(self) -> int:
+    def sync(self, timeout_s: float | None = None) -> int:
         return self.steps
+
+    @property
+    def alive(self) -> bool:
+        return True
 
     def close(self) -> None:
         return
