@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
 
 from drone_ssl.config.learner import LearnerConfig
 from drone_ssl.learner.buffer import Sample
 from drone_ssl.learner.training_process import TrainingProcess
+from drone_ssl.mono.checkpoint import CheckpointError
 from drone_ssl.mono.cnn_estimator import CnnEstimator
 from drone_ssl.mono.reading import MonoEstimator
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
+
+log = logging.getLogger(__name__)
 
 
 class TrainingBackend(Protocol):
@@ -65,6 +70,7 @@ class CnnBackend:
         self.estimator = estimator
         self._steps_published = 0
         self._steps = 0
+        self.refused = 0  # published weights the estimator refused (e.g. NaN outputs after divergence)
 
     def add(self, sample: Sample) -> None:
         self.training.add(sample)
@@ -87,8 +93,17 @@ class CnnBackend:
         onnx_bytes, metadata = self.training.export()
         self._steps_published = self._steps
         future = self.estimator.swap(onnx_bytes, metadata)
+        future.add_done_callback(self._note_refusal)
         if wait:
-            future.result()
+            future.exception()  # wait; a refused model leaves the current one flying (noted, not raised)
+
+    def _note_refusal(self, future: Future) -> None:
+        error = future.exception()
+        if isinstance(error, CheckpointError):
+            self.refused += 1
+            log.warning("new weights refused, the previous ones keep flying: %s", error)
+        elif error is not None:
+            log.error("swapping in new weights failed: %s", error)
 
     def save(self, path: Path) -> None:
         self.training.save(path)

@@ -141,3 +141,20 @@ def test_metadata_sizes_are_bounded_before_anything_is_allocated(saved, tmp_path
 
     with pytest.raises(CheckpointError, match=message):
         load_checkpoint(_tampered(saved, tmp_path, "big.pt", change))
+
+
+def test_new_weights_that_output_nan_are_never_swapped_in(saved) -> None:
+    """Online training that diverges publishes NaN weights: the estimator keeps flying the last good model."""
+    from drone_ssl.mono.onnx_export import export_onnx
+
+    path, trainer, images = saved
+    estimator = CnnEstimator.from_checkpoint(path, PERCEPTION, 128, 96)
+    model, metadata = load_checkpoint(path)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.fill_(float("nan"))
+    future = estimator.swap(export_onnx(model), metadata)
+    with pytest.raises(CheckpointError, match="NaN or infinite"):
+        future.result(timeout=30)
+    assert estimator.version == 0 and estimator.predict(images[0]).distance_m is not None
+    estimator.close()
