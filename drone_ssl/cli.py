@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 from collections.abc import Callable
@@ -43,10 +44,21 @@ def run_folder(out: str | None, label: str) -> Path:
         path = Path(out)
     if path.exists() and not path.is_dir():
         raise DroneSSLError(f"--out {path} exists and is not a folder; choose another path")
-    if (path / "summary.json").exists():
+    if _finished(path / "summary.json"):
         raise DroneSSLError(f"--out {path} already holds a finished run (summary.json); choose another folder")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _finished(summary: Path) -> bool:
+    """A summary.json of a run that ran its course; one a signal or an error ended may be flown over again."""
+    try:
+        data = json.loads(summary.read_text())
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        return True  # unreadable: keep it, let the user decide
+    return not isinstance(data, dict) or data.get("ended_by", "done") == "done"
 
 
 def main_guard(main: Callable[[], int]) -> None:
