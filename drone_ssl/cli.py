@@ -6,6 +6,7 @@ import argparse
 import json
 import signal
 import sys
+import traceback
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -62,8 +63,8 @@ def _finished(summary: Path) -> bool:
 
 
 def main_guard(main: Callable[[], int]) -> None:
-    """Run a script's main: typed errors become one line on stderr and exit 2; Ctrl-C exits 130, SIGTERM 143,
-    SIGHUP 129 (the flight has landed and saved by then)."""
+    """Run a script's main: typed errors become one line on stderr and exit 2 (bugs too, with their traceback);
+    Ctrl-C exits 130, SIGTERM 143, SIGHUP 129 (a flight has landed and saved by then)."""
     try:
         code = main()
     except DroneSSLError as exc:
@@ -75,4 +76,7 @@ def main_guard(main: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
+    except Exception:  # a bug: the traceback is what a report needs, the exit code still says "error"
+        traceback.print_exc()
+        sys.exit(EXIT_BAD_INPUT)
     sys.exit(code)

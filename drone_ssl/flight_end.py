@@ -12,13 +12,14 @@ from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.pilot import Pilot
 
 
-def finish_flight(pilot: Pilot, out: Path, log: FlightLogWriter | None) -> Path | None:
+def finish_flight(pilot: Pilot, out: Path, log: FlightLogWriter | None) -> tuple[Path | None, DroneSSLError | None]:
     """Save the model (when the trainer can still answer), stop the trainer, close the log with its footer.
 
     Each step runs even when the one before failed, and each waits at most its timeout; problems are
     printed as one line each, so the reason the flight ended stays the error that is reported. Returns the
-    saved model's path, or None when nothing could be saved."""
+    saved model's path (None when nothing could be saved) and the log's error, if it could not be finished."""
     model_path: Path | None = None
+    log_error: DroneSSLError | None = None
     try:
         if pilot.learner.backend.alive:
             model_path = pilot.learner.save(out)
@@ -33,8 +34,11 @@ def finish_flight(pilot: Pilot, out: Path, log: FlightLogWriter | None) -> Path 
             _warn(f"stopping the trainer: {exc}")
         finally:
             if log is not None:
-                log.close()
-    return model_path
+                try:
+                    log.close()
+                except DroneSSLError as exc:  # the summary is still written; the caller reports this
+                    log_error = exc
+    return model_path, log_error
 
 
 def ending_facts(error: BaseException | None, signals: ExitSignals, pilot: Pilot) -> dict[str, object]:

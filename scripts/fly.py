@@ -133,7 +133,8 @@ def fly(
         status.close()
         if view is not None:
             view.close()
-        model_path = finish_flight(pilot, out, log)  # keep what was learned, however the flight ended
+        model_path, log_error = finish_flight(pilot, out, log)  # keep what was learned, however it ended
+        ended = ended or log_error
     if pilot.learner.error is not None:
         print(f"warning: background training stopped early: {pilot.learner.error}", file=sys.stderr)
     return pilot, pilot.stats, model_path, ended
