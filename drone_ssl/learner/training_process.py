@@ -46,11 +46,15 @@ def _serve(conn: Connection, learner: LearnerConfig, perception: PerceptionConfi
 
     torch.set_num_threads(learner.torch_threads)
     width, height = size
-    if checkpoint is None:
-        trainer = CnnTrainer(perception, width, height, seed=learner.seed)
-    else:
-        trainer = CnnTrainer.from_checkpoint(checkpoint, perception, width, height)
-    buffer = ReplayBuffer(learner, (height, width), np.random.default_rng(learner.seed))
+    try:
+        if checkpoint is None:
+            trainer = CnnTrainer(perception, width, height, seed=learner.seed)
+        else:
+            trainer = CnnTrainer.from_checkpoint(checkpoint, perception, width, height)
+        buffer = ReplayBuffer(learner, (height, width), np.random.default_rng(learner.seed))
+    except Exception as exc:  # one line to the parent (which names the cause), not a traceback from here
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
     steps = 0
     conn.send(("ready", None))
     while True:
@@ -110,7 +114,11 @@ class TrainingProcess:
         self._send_error: BaseException | None = None
         self._sender = threading.Thread(target=self._send_loop, name="cnn-training-sender", daemon=True)
         self._sender.start()
-        self._expect("ready")
+        try:
+            self._expect("ready")
+        except BaseException:
+            self.close()  # reap the child and the sender thread
+            raise
 
     def _send_loop(self) -> None:
         while True:
