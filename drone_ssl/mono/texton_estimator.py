@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -121,8 +123,8 @@ class TextonKnnEstimator:
                 missing = {"meta", *TEXTON_ARRAYS} - set(data.files)
                 if missing:
                     raise CheckpointError(f"texton model {p} lacks {', '.join(sorted(missing))}; not a texton model")
-                for name in TEXTON_ARRAYS:  # sizes from the archive's headers, before anything is decompressed
-                    if data.zip.getinfo(f"{name}.npy").file_size > MAX_ARRAY_BYTES:
+                for name in TEXTON_ARRAYS:  # sizes from the headers, before numpy allocates what they claim
+                    if _declared_bytes(data.zip, f"{name}.npy") > MAX_ARRAY_BYTES:
                         raise CheckpointError(f"texton model {p}: {name} is larger than {MAX_ARRAY_BYTES:,} bytes")
                 meta = json.loads(str(data["meta"]))
                 arrays = {k: data[k] for k in TEXTON_ARRAYS}
@@ -144,6 +146,15 @@ class TextonKnnEstimator:
         except (ValueError, DroneSSLError) as exc:
             raise CheckpointError(f"texton model {p}: its samples do not fit its dictionary ({exc})") from exc
         return estimator
+
+
+def _declared_bytes(archive: zipfile.ZipFile, member: str) -> int:
+    """What an .npy member says it holds (the zip entry's size and the array header's shape), unread."""
+    with archive.open(member) as f:
+        version = np.lib.format.read_magic(f)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read_header(f)
+    return max(archive.getinfo(member).file_size, math.prod(shape) * dtype.itemsize)
 
 
 def _checked_arrays(arrays: dict[str, np.ndarray], path: Path) -> tuple[TextonDictionary, np.ndarray, np.ndarray]:
