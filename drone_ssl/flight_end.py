@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from drone_ssl.errors import DroneSSLError
@@ -12,33 +12,41 @@ from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.pilot import Pilot
 
 
-def finish_flight(pilot: Pilot, out: Path, log: FlightLogWriter | None) -> tuple[Path | None, DroneSSLError | None]:
-    """Save the model (when the trainer can still answer), stop the trainer, close the log with its footer.
+@dataclass
+class FlightEnd:
+    """What the end of a flight kept: the model (None when it could not be saved), the log's error if the log
+    could not be finished, and one line per problem for the user."""
 
-    Each step runs even when the one before failed, and each waits at most its timeout; problems are
-    printed as one line each, so the reason the flight ended stays the error that is reported. Returns the
-    saved model's path (None when nothing could be saved) and the log's error, if it could not be finished."""
     model_path: Path | None = None
     log_error: DroneSSLError | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def finish_flight(pilot: Pilot, out: Path, log: FlightLogWriter | None) -> FlightEnd:
+    """Save the model (when the trainer can still answer), stop the trainer, close the log with its footer.
+
+    Each step runs even when the one before failed, and each waits at most its timeout; problems become one
+    line each, so the reason the flight ended stays the error that is reported."""
+    end = FlightEnd()
     try:
         if pilot.learner.backend.alive:
-            model_path = pilot.learner.save(out)
+            end.model_path = pilot.learner.save(out)
         else:
-            _warn("the trainer is gone, so the model was not saved")
+            end.problems.append("the trainer is gone, so the model was not saved")
     except (DroneSSLError, OSError) as exc:
-        _warn(f"the model was not saved: {exc}")
+        end.problems.append(f"the model was not saved: {exc}")
     finally:
         try:
             pilot.close()
         except (DroneSSLError, OSError) as exc:
-            _warn(f"stopping the trainer: {exc}")
+            end.problems.append(f"stopping the trainer: {exc}")
         finally:
             if log is not None:
                 try:
                     log.close()
                 except DroneSSLError as exc:  # the summary is still written; the caller reports this
-                    log_error = exc
-    return model_path, log_error
+                    end.log_error = exc
+    return end
 
 
 def ending_facts(error: BaseException | None, signals: ExitSignals, pilot: Pilot) -> dict[str, object]:
@@ -59,7 +67,3 @@ def ended_by(error: BaseException | None, signals: ExitSignals | None = None) ->
     if isinstance(error, KeyboardInterrupt):
         return "SIGINT"
     return f"error: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-
-
-def _warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)

@@ -133,11 +133,12 @@ def fly(
         status.close()
         if view is not None:
             view.close()
-        model_path, log_error = finish_flight(pilot, out, log)  # keep what was learned, however it ended
-        ended = ended or log_error
+        end = finish_flight(pilot, out, log)  # keep what was learned, however the flight ended
+    for problem in end.problems:
+        print(f"warning: {problem}", file=sys.stderr)
     if pilot.learner.error is not None:
         print(f"warning: background training stopped early: {pilot.learner.error}", file=sys.stderr)
-    return pilot, pilot.stats, model_path, ended
+    return pilot, pilot.stats, end.model_path, ended or end.log_error
 
 
 def open_log(args: argparse.Namespace, config: Config, out: Path, lock_step: bool) -> FlightLogWriter | None:
