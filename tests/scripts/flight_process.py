@@ -67,9 +67,16 @@ class FlightProcess:
 
     def trainers(self) -> list[int]:
         """The pids of fly.py's spawned worker processes (the CNN trainer), not multiprocessing's helpers."""
-        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-        pids = [int(pid) for pid in path.read_text().split()] if path.exists() else []
-        return [pid for pid in pids if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])  # the field after the state
+                cmdline = (stat.parent / "cmdline").read_bytes()
+            except (OSError, IndexError, ValueError):
+                continue  # a process that ended meanwhile
+            if parent == self.proc.pid and b"spawn_main" in cmdline:
+                found.append(int(stat.parent.name))
+        return found
 
     def wait(self, timeout: float = 120.0) -> int:
         try:
