@@ -29,7 +29,9 @@ def finish_flight(pilot: Pilot, out: Path, log: FlightLogWriter | None) -> Fligh
     line each, so the reason the flight ended stays the error that is reported."""
     end = FlightEnd()
     try:
-        if pilot.learner.backend.alive:
+        if pilot.learner.stuck:
+            end.problems.append("the trainer stopped answering, so the model was not saved")
+        elif pilot.learner.backend.alive:
             end.model_path = pilot.learner.save(out)
         else:
             end.problems.append("the trainer is gone, so the model was not saved")

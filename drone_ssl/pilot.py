@@ -19,8 +19,6 @@ from drone_ssl.stereo.labeler import StereoLabeler
 from drone_ssl.stereo.reading import StereoReading
 from drone_ssl.types import Observation
 
-LEARNER_STOP_TIMEOUT_S = 10.0  # after landing: a hung trainer delays the save, never the landing
-
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -130,7 +128,7 @@ class Pilot:
             try:
                 self.drone.land()
             finally:
-                self.learner.stop(timeout_s=LEARNER_STOP_TIMEOUT_S)
+                self.learner.stop()  # within its timeout: a hung trainer never delays the landing
         return self.stats
 
     def step(self, observation: Observation) -> FrameResult:

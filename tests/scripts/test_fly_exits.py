@@ -168,3 +168,19 @@ def test_sigterm_flying_mono_on_the_emulators_front_camera(tmp_path: Path) -> No
     summary, frames = finished_run(out)
     assert summary["ended_by"] == "SIGTERM" and summary["mono_frames"] > 5 and frames == summary["frames"]
     assert summary["stereo_labels"] == 0  # the front camera has no stereo: it flew on mono alone
+
+
+@pytest.mark.slow
+def test_a_hung_trainer_delays_neither_the_landing_nor_the_exit_without_bound(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    flight = FlightProcess(["--sim", "--duration", "600", "--seed", "6", "--out", str(out), *SMALL])
+    flight.wait_flying(sim_time_s=2.0)
+    (trainer,) = flight.trainers()
+    os.kill(trainer, signal.SIGSTOP)  # hung: alive, silent
+    time.sleep(1.0)
+    sent = flight.signal(signal.SIGINT)
+    assert flight.wait(90) == 130, flight.stderr[-3000:]
+    assert time.monotonic() - sent < 45  # the stop and close timeouts, then the summary
+    summary, frames = finished_run(out)
+    assert summary["ended_by"] == "SIGINT" and summary["land_command_after_s"] < 0.1
+    assert summary["model"] is None and "stopped answering" in flight.stderr and "Traceback" not in flight.stderr
