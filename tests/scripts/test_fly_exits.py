@@ -29,9 +29,12 @@ LANDING = (ControlState.LANDING, ControlState.LANDED)
         pytest.param(signal.SIGHUP, True, 129, "hung up", marks=pytest.mark.slow),  # the terminal closed
     ],
 )
-def test_a_signal_lands_at_once_then_saves_logs_and_summarises(tmp_path: Path, signum, group, code, word) -> None:
+def test_a_signal_lands_at_once_then_saves_logs_and_summarises(
+    flights, tmp_path: Path, signum, group, code, word
+) -> None:
     out = tmp_path / "run"
     flight = FlightProcess(["--sim", "--duration", "600", "--seed", "3", "--out", str(out), *SMALL])
+    flights.append(flight)
     flight.wait_flying(sim_time_s=3.0)
     sent = flight.signal(signum, group)
     assert flight.wait(60) == code, flight.stderr[-3000:]
@@ -39,14 +42,18 @@ def test_a_signal_lands_at_once_then_saves_logs_and_summarises(tmp_path: Path, s
     assert word in flight.stderr.splitlines()[-1] and "Traceback" not in flight.stderr
     summary, frames = finished_run(out)
     assert summary["ended_by"] == signal.Signals(signum).name
-    assert summary["land_command_after_s"] is not None and summary["land_command_after_s"] < 0.1
+    # Typically under 2 ms. Simulated time stands still until the main thread lands (it finishes the render it
+    # is in first), so wall-clock delay here costs no flight; the bound only absorbs a loaded CI machine. The
+    # real-time bound of 100 ms is asserted on the wire, against the emulator, below.
+    assert summary["land_command_after_s"] is not None and summary["land_command_after_s"] < 0.5
     assert 1.0 <= summary["sim_time_s"] < 600 and frames == summary["frames"]
     assert (out / "mono_cnn.pt").stat().st_size > 0 and summary["model"] == "mono_cnn.pt"
 
 
-def test_the_trainer_dying_mid_flight_lands_keeps_the_log_and_summary_and_exits_2(tmp_path: Path) -> None:
+def test_the_trainer_dying_mid_flight_lands_keeps_the_log_and_summary_and_exits_2(flights, tmp_path: Path) -> None:
     out = tmp_path / "run"
     flight = FlightProcess(["--sim", "--duration", "600", "--seed", "4", "--out", str(out), *SMALL])
+    flights.append(flight)
     flight.wait_flying(sim_time_s=2.0)
     (trainer,) = flight.trainers()
     killed = time.monotonic()
@@ -95,11 +102,12 @@ def test_each_bad_model_file_is_named_with_what_is_wrong(tmp_path: Path) -> None
         assert Path(args[1]).name in str(info.value)
 
 
-def test_a_bad_model_stops_fly_py_with_one_line_before_it_connects(tmp_path: Path) -> None:
+def test_a_bad_model_stops_fly_py_with_one_line_before_it_connects(flights, tmp_path: Path) -> None:
     """Nothing listens on 127.0.0.1 here: the error must be about the file, found before connecting."""
     nan = _nan_checkpoint(tmp_path)
     target = ["--drone", "127.0.0.1", "--set", "bridge.connect_timeout_s=0.5"]
     flight = FlightProcess([*target, "--strategy", "mono", "--model", str(nan), "--out", str(tmp_path / "run")])
+    flights.append(flight)
     assert flight.wait(120) == 2, flight.stderr[-2000:]
     lines = flight.stderr.strip().splitlines()
     assert lines == [f"error: checkpoint {nan} outputs NaN or infinite numbers on a probe image; retrain it"] or (
@@ -126,7 +134,7 @@ def _wait_control(emulator: ARDroneEmulator, states: tuple, timeout: float) -> f
     return None
 
 
-def test_ctrl_c_twice_on_the_real_drone_path_lands_within_100_ms(tmp_path: Path) -> None:
+def test_ctrl_c_twice_on_the_real_drone_path_lands_within_100_ms(flights, tmp_path: Path) -> None:
     config = load_config(overrides=["sim.seed=2", "sim.obstacles.count=2"])
     cam = config.camera
     calib = tmp_path / "calib.yaml"
@@ -135,6 +143,7 @@ def test_ctrl_c_twice_on_the_real_drone_path_lands_within_100_ms(tmp_path: Path)
                          timing=Timing(demo_hz=60.0)) as emulator:  # fmt: skip
         out = tmp_path / "run"
         flight = FlightProcess([*_emulator_args(emulator, out), "--stereo", emulator.stereo_url, "--calib", str(calib)])
+        flights.append(flight)
         flight.wait_flying(sim_time_s=2.0)
         assert emulator.machine.control in (ControlState.FLYING, ControlState.HOVERING)
         sent = flight.signal(signal.SIGINT)
@@ -149,7 +158,7 @@ def test_ctrl_c_twice_on_the_real_drone_path_lands_within_100_ms(tmp_path: Path)
     assert frames == summary["frames"] > 5 and (out / "mono_cnn.pt").stat().st_size > 0
 
 
-def test_sigterm_flying_mono_on_the_emulators_front_camera(tmp_path: Path) -> None:
+def test_sigterm_flying_mono_on_the_emulators_front_camera(flights, tmp_path: Path) -> None:
     """The front-camera path end to end: H.264 over PaVE from the emulator, mono strategy, then SIGTERM."""
     pytest.importorskip("av")
     config = load_config(overrides=["sim.seed=5", "sim.obstacles.count=2"])
@@ -159,6 +168,7 @@ def test_sigterm_flying_mono_on_the_emulators_front_camera(tmp_path: Path) -> No
         assert emulator.ports.video > 0
         out = tmp_path / "run"
         flight = FlightProcess([*_emulator_args(emulator, out), "--strategy", "mono", "--model", str(model)])
+        flights.append(flight)
         flight.wait_flying(sim_time_s=2.0)
         sent = flight.signal(signal.SIGTERM, group=False)
         landing = _wait_control(emulator, LANDING, 2.0)
@@ -171,9 +181,10 @@ def test_sigterm_flying_mono_on_the_emulators_front_camera(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_a_hung_trainer_delays_neither_the_landing_nor_the_exit_without_bound(tmp_path: Path) -> None:
+def test_a_hung_trainer_delays_neither_the_landing_nor_the_exit_without_bound(flights, tmp_path: Path) -> None:
     out = tmp_path / "run"
     flight = FlightProcess(["--sim", "--duration", "600", "--seed", "6", "--out", str(out), *SMALL])
+    flights.append(flight)
     flight.wait_flying(sim_time_s=2.0)
     (trainer,) = flight.trainers()
     os.kill(trainer, signal.SIGSTOP)  # hung: alive, silent
@@ -182,5 +193,5 @@ def test_a_hung_trainer_delays_neither_the_landing_nor_the_exit_without_bound(tm
     assert flight.wait(90) == 130, flight.stderr[-3000:]
     assert time.monotonic() - sent < 45  # the stop and close timeouts, then the summary
     summary, frames = finished_run(out)
-    assert summary["ended_by"] == "SIGINT" and summary["land_command_after_s"] < 0.1
+    assert summary["ended_by"] == "SIGINT" and summary["land_command_after_s"] < 0.5
     assert summary["model"] is None and "stopped answering" in flight.stderr and "Traceback" not in flight.stderr
