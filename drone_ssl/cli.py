@@ -8,15 +8,20 @@ through `add_deprecated`, which says on stderr what to write instead.
 from __future__ import annotations
 
 import argparse
+import json
+import signal
 import sys
+import traceback
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
 from drone_ssl.config import Config, load_config
 from drone_ssl.errors import DroneSSLError
+from drone_ssl.exit_signals import FlightInterrupted
 
 EXIT_BAD_INPUT = 2
+INTERRUPTED_BY = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
 
 
 def add_config_args(parser: argparse.ArgumentParser) -> None:
@@ -79,20 +84,38 @@ def run_folder(out: str | None, label: str) -> Path:
         path = Path(out)
     if path.exists() and not path.is_dir():
         raise DroneSSLError(f"--out {path} exists and is not a folder; choose another path")
-    if (path / "summary.json").exists():
+    if _finished(path / "summary.json"):
         raise DroneSSLError(f"--out {path} already holds a finished run (summary.json); choose another folder")
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
+def _finished(summary: Path) -> bool:
+    """A summary.json of a run that ran its course; one a signal or an error ended may be flown over again."""
+    try:
+        data = json.loads(summary.read_text())
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        return True  # unreadable: keep it, let the user decide
+    return not isinstance(data, dict) or data.get("ended_by", "done") == "done"
+
+
 def main_guard(main: Callable[[], int]) -> None:
-    """Run a script's main: typed errors become one line on stderr and exit 2; Ctrl-C exits 130."""
+    """Run a script's main: typed errors become one line on stderr and exit 2 (bugs too, with their traceback);
+    Ctrl-C exits 130, SIGTERM 143, SIGHUP 129 (a flight has landed and saved by then)."""
     try:
         code = main()
     except DroneSSLError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
+    except FlightInterrupted as exc:
+        print(INTERRUPTED_BY.get(exc.signum, "interrupted"), file=sys.stderr)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
+    except Exception:  # a bug: the traceback is what a report needs, the exit code still says "error"
+        traceback.print_exc()
+        sys.exit(EXIT_BAD_INPUT)
     sys.exit(code)

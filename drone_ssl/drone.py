@@ -29,6 +29,13 @@ class Drone(Protocol):
         """Land and return once the drone is on the ground; safe to call when landed."""
         ...
 
+    def request_land(self) -> None:
+        """Send the land command now, from any thread, without waiting (a signal's watcher calls it).
+
+        The default does nothing: the flight's own thread lands right after (the simulator's time only moves
+        in that thread). A real drone overrides it so the command goes out even while that thread is busy."""
+        return
+
     def emergency(self) -> None:
         """Cut the motors at once. Only ever on an explicit human request."""
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -76,6 +77,7 @@ class Pilot:
         self.stats = FlightStats(frame_period_s)
         self.stereo_cut = False
         self._stop_requested = False
+        self.landing_started_at: float | None = None  # time.monotonic() when the land command was given
         self._logged_metrics: ValidationMetrics | None = None
 
     def close(self) -> None:
@@ -96,8 +98,11 @@ class Pilot:
         duration_s: float,
         cut_stereo_at_s: float | None = None,
         on_frame: Callable[[FrameResult], None] | None = None,
+        on_landing: Callable[[], None] | None = None,
     ) -> FlightStats:
-        """Take off, fly for `duration_s` (drone time), land. Landing also happens on any exception."""
+        """Take off, fly for `duration_s` (drone time), land. However the flight ends (the end, a request, an
+        exception, a signal) the land command goes out first; `on_landing` is called just before it (e.g. to
+        keep signals from interrupting the landing); only then does the learner stop, within a timeout."""
         if not self.lock_step:
             self.learner.start()
         try:
@@ -117,8 +122,13 @@ class Pilot:
                 if result.action.land or self._stop_requested:
                     break
         finally:
-            self.learner.stop()
-            self.drone.land()
+            if on_landing is not None:
+                on_landing()
+            self.landing_started_at = time.monotonic()
+            try:
+                self.drone.land()
+            finally:
+                self.learner.stop()  # within its timeout: a hung trainer never delays the landing
         return self.stats
 
     def step(self, observation: Observation) -> FrameResult:

@@ -7,7 +7,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from drone_ssl.errors import DroneError
+
 Vec3 = tuple[float, float, float]
+
+
+class CommandError(DroneError, ValueError):
+    """A command component is not a finite number in range: it is refused, never flown."""
+
+
+def _finite(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise CommandError(f"Command.{name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise CommandError(f"Command.{name} must be a finite number, got {value!r}; the command is refused")
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -66,16 +80,16 @@ class Command:
 
     def __post_init__(self) -> None:
         for name in ("roll", "pitch", "gaz", "yaw"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"Command.{name} must be a finite number, got {value!r}")
+            value = _finite(name, getattr(self, name))
             if not -1.0 <= value <= 1.0:
-                raise ValueError(f"Command.{name} must be in [-1, 1], got {value!r}; use Command.clipped()")
+                raise CommandError(f"Command.{name} must be in [-1, 1], got {value!r}; use Command.clipped()")
 
     @classmethod
     def clipped(cls, roll: float = 0.0, pitch: float = 0.0, gaz: float = 0.0, yaw: float = 0.0) -> Command:
-        """Build a command from any finite values, saturating each to [-1, 1]."""
-        return cls(*(float(min(1.0, max(-1.0, v))) for v in (roll, pitch, gaz, yaw)))
+        """Build a command from finite values, saturating each to [-1, 1]; NaN or infinity raises CommandError
+        (saturating NaN would fly full deflection)."""
+        values = {"roll": roll, "pitch": pitch, "gaz": gaz, "yaw": yaw}
+        return cls(**{name: min(1.0, max(-1.0, _finite(name, v))) for name, v in values.items()})
 
     @classmethod
     def hover(cls) -> Command:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable
 
@@ -64,6 +65,8 @@ class ARDrone2(Drone):
         self._at: AtLink | None = None
         self._navdata: NavdataLink | None = None
         self._loop: CommandLoop | None = None
+        self._stop_waiting = threading.Event()  # a forced landing: the land command is out, stop watching for it
+        self._land_failure_reported = False
 
     # -- the Drone protocol -------------------------------------------------------------------------------------
     def connect(self) -> None:
@@ -121,9 +124,21 @@ class ARDrone2(Drone):
         landed = self._wait(
             lambda n: not n.has(NavState.FLYING) and (n.demo is None or n.demo.control_state is ControlState.LANDED)
         )
-        if landed is None:
+        if landed is None and not self._land_failure_reported and not self._stop_waiting.is_set():
+            self._land_failure_reported = True  # the pilot and the context manager both land: say it once
             log.error("no landing confirmed within %.0f s (link %s)", self.bridge.manoeuvre_timeout_s,
                       "lost" if self._loop.fault else "up")  # fmt: skip
+
+    def request_land(self) -> None:
+        """The land command from any thread, at once (the command loop sends it on its next tick)."""
+        loop = self._loop
+        if loop is not None:
+            loop.fly(False)
+
+    def force_land(self) -> None:
+        """Land now and stop waiting for the confirmation (a second Ctrl-C): the command loop keeps sending it."""
+        self.request_land()
+        self._stop_waiting.set()
 
     def emergency(self) -> None:
         """Cut the motors now (the drone falls). Only on an explicit human request."""
@@ -210,7 +225,7 @@ class ARDrone2(Drone):
     def _wait(self, predicate: Callable[[Navdata], bool], timeout: float | None = None) -> Navdata | None:
         timeout = self.bridge.manoeuvre_timeout_s if timeout is None else timeout
         deadline = self._clock() + timeout
-        while self._navdata is not None and self._clock() < deadline:
+        while self._navdata is not None and self._clock() < deadline and not self._stop_waiting.is_set():
             nav = self._navdata.wait_for(predicate, min(0.1, deadline - self._clock()))
             if nav is not None:
                 return nav

@@ -1,4 +1,4 @@
-"""Benchmarks that print figures: `bench.py sim | perception | logs | loop | bridge [--json]`."""
+"""Benchmarks that print figures: `bench.py sim | perception | logs | loop | bridge | exits [--json]`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
 import bench_bridge  # noqa: E402
+import bench_exits  # noqa: E402
 import bench_perception  # noqa: E402
 
 from drone_ssl.cli import add_config_args, add_duration, config_from_args, main_guard  # noqa: E402
@@ -80,7 +81,8 @@ def main() -> int:
     add_duration(loop, 120.0, "simulated seconds of each flight (default %(default)s)", old="--seconds")
     loop.set_defaults(run=bench_loop)
     bridge = bench_bridge.add_parser(sub)
-    for p in (sim, perception, logs, loop, bridge):
+    exits = bench_exits.add_parser(sub)
+    for p in (sim, perception, logs, loop, bridge, exits):
         p.add_argument("--json", action="store_true", help="print the figures as JSON")
         add_config_args(p)
     args = parser.parse_args()

@@ -17,11 +17,14 @@ from drone_ssl.cli import add_config_args, config_from_args, main_guard, run_fol
 from drone_ssl.config import Config, dump_config  # noqa: E402
 from drone_ssl.config.flight import STRATEGY_NAMES  # noqa: E402
 from drone_ssl.drone import Drone  # noqa: E402
+from drone_ssl.exit_signals import ExitSignals  # noqa: E402
+from drone_ssl.flight_end import ending_facts, finish_flight  # noqa: E402
 from drone_ssl.flight_report import plot_flight, summarise, summary_table, write_summary  # noqa: E402
 from drone_ssl.flight_stats import FlightStats  # noqa: E402
 from drone_ssl.flightlog import FlightLogWriter  # noqa: E402
 from drone_ssl.flightlog.live import DEFAULT_PORT, LOCALHOST, LiveServer  # noqa: E402
 from drone_ssl.flightlog.transforms import CameraRig  # noqa: E402
+from drone_ssl.input_files import check_flight_inputs  # noqa: E402
 from drone_ssl.pilot import Evaluation, Evaluator, FrameResult, Pilot  # noqa: E402
 from drone_ssl.stack import ESTIMATORS, build_pilot, labeler_for_stream  # noqa: E402
 from drone_ssl.stereo.calibration import StereoCalibration  # noqa: E402
@@ -103,11 +106,12 @@ def fly(
     labeler: StereoLabeler,
     out: Path,
     lock_step: bool,
+    signals: ExitSignals,
     evaluator: Evaluator | None = None,
     rig: CameraRig | None = None,
-) -> tuple[Pilot, FlightStats, Path]:
+) -> tuple[Pilot, FlightStats, Path | None, BaseException | None]:
     """The same loop for both drones: build the pilot, fly with a live status line, keep the model whatever
-    happens."""
+    happens; returns what ended the flight (None: it ran its course) for the caller to report, then raise."""
     view = None
     if args.view:
         from drone_ssl.live_view import LiveView
@@ -131,21 +135,23 @@ def fly(
             if view.stop_requested:
                 pilot.request_stop()
 
+    ended: BaseException | None = None
     try:
-        stats = pilot.fly(args.duration, args.cut_stereo_at, on_frame)
+        signals.arm()  # a signal now ends the flight: land first (pilot.fly), then what follows here
+        pilot.fly(args.duration, args.cut_stereo_at, on_frame, on_landing=signals.disarm)
+    except BaseException as exc:  # reported after the summary is written: nothing recorded is lost
+        ended = exc
     finally:
+        signals.disarm()
         status.close()
         if view is not None:
             view.close()
-        try:  # keep what was learned, however the flight ended
-            model_path = pilot.learner.save(out)
-        finally:
-            pilot.close()
-            if log is not None:
-                log.close()
+        end = finish_flight(pilot, out, log)  # keep what was learned, however the flight ended
+    for problem in end.problems:
+        print(f"warning: {problem}", file=sys.stderr)
     if pilot.learner.error is not None:
         print(f"warning: background training stopped early: {pilot.learner.error}", file=sys.stderr)
-    return pilot, stats, model_path
+    return pilot, pilot.stats, end.model_path, ended or end.log_error
 
 
 def open_log(
@@ -174,19 +180,21 @@ def report(
     out: Path,
     pilot: Pilot,
     stats: FlightStats,
-    model_path: Path,
+    model_path: Path | None,
     wall_time_s: float,
     room: tuple[float, list, np.ndarray] | None = None,
+    ending: dict | None = None,
 ) -> None:
     strategy = config.arbiter.strategy
     facts = {
+        **(ending or {}),
         "strategy": strategy,
         "estimator": args.estimator,
         "seed": config.sim.seed if args.sim else None,
         "drone": "sim" if args.sim else args.drone,
         "cut_stereo_at_s": args.cut_stereo_at,
         "learning_rounds": pilot.learner.rounds,
-        "model": model_path.name,
+        "model": None if model_path is None else model_path.name,
     }
     summary = summarise(stats, pilot.learner.history, wall_time_s, facts)
     write_summary(out / "summary.json", summary)
@@ -208,10 +216,11 @@ def prepare(args: argparse.Namespace, extra: list[str]) -> tuple[Config, Path]:
     return config, out
 
 
-def fly_sim(args: argparse.Namespace) -> int:
+def fly_sim(args: argparse.Namespace, signals: ExitSignals) -> int:
     from sim.sim_drone import SimDrone
 
     config, out = prepare(args, [] if args.seed is None else [f"sim.seed={args.seed}"])
+    check_flight_inputs(config, args.estimator, args.model, None)
     started = time.perf_counter()
     with SimDrone(config) as drone:
         drone.rig.export_calibration(out / "stereo_calibration.yaml")
@@ -221,19 +230,24 @@ def fly_sim(args: argparse.Namespace) -> int:
             return Evaluation(drone.ground_truth().nearest_ahead_m, len(drone.collisions))
 
         rig = CameraRig(drone.rig.calibration, config.camera.forward_offset_m)
-        pilot, stats, model_path = fly(args, config, drone, labeler, out, True, evaluator, rig)
+        pilot, stats, model_path, ended = fly(args, config, drone, labeler, out, True, signals, evaluator, rig)
         footprints = [(o.footprint().points, o.footprint().radius) for o in drone.world.obstacles]
         collision_xy = np.array([c.position[:2] for c in drone.collisions]).reshape(-1, 2)
     room = (config.sim.room.size_m, footprints, collision_xy)
-    report(args, config, out, pilot, stats, model_path, time.perf_counter() - started, room)
-    return 0
+    try:  # the summary is written however the flight ended; then the reason is reported
+        report(args, config, out, pilot, stats, model_path, time.perf_counter() - started, room,
+               ending_facts(ended, signals, pilot))  # fmt: skip
+    finally:
+        if ended is not None:
+            raise ended
+    return signals.exit_code or 0
 
 
-def fly_drone(args: argparse.Namespace) -> int:
+def fly_drone(args: argparse.Namespace, signals: ExitSignals) -> int:
     from firmware_bridge.factory import real_drone
 
     config, out = prepare(args, [])
-    drone = real_drone(config, args.drone, args.stereo, args.calib, args.stereo_right)
+    check_flight_inputs(config, args.estimator, args.model, args.calib)  # every file named, before connecting
     rig = None
     if args.calib is not None:
         calibration = StereoCalibration.load(args.calib)
@@ -242,16 +256,25 @@ def fly_drone(args: argparse.Namespace) -> int:
         labeler = labeler_for_stream(calibration, config)
     else:  # the front camera alone: no stereo, so the labeler is never asked
         labeler = StereoLabeler.ideal(config.camera, config.perception)
+    drone = real_drone(config, args.drone, args.stereo, args.calib, args.stereo_right)
+    signals.land_now, signals.force_land = drone.request_land, getattr(drone, "force_land", drone.request_land)
     started = time.perf_counter()
     with drone:  # lands on every way out: the end, Ctrl-C, a lost link, an exception
-        pilot, stats, model_path = fly(args, config, drone, labeler, out, lock_step=False, rig=rig)
-    report(args, config, out, pilot, stats, model_path, time.perf_counter() - started)
-    return 0
+        pilot, stats, model_path, ended = fly(args, config, drone, labeler, out, False, signals, rig=rig)
+    try:  # the summary is written however the flight ended; then the reason is reported
+        report(args, config, out, pilot, stats, model_path, time.perf_counter() - started, None,
+               ending_facts(ended, signals, pilot))  # fmt: skip
+    finally:
+        if ended is not None:
+            raise ended
+    return signals.exit_code or 0
 
 
 def main() -> int:
     args = parse_args()
-    return fly_drone(args) if args.drone is not None else fly_sim(args)
+    with ExitSignals(notify=lambda line: print(line, file=sys.stderr)) as signals:
+        signals.arm()  # until the flight starts, a signal simply stops the run
+        return fly_drone(args, signals) if args.drone is not None else fly_sim(args, signals)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import yaml
 from drone_ssl.errors import ConfigError
 
 T = TypeVar("T")
+MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def spec(default: Any, *, choices: tuple | None = None, lo: float | None = None, hi: float | None = None) -> Any:
@@ -33,17 +34,21 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     """Read a YAML mapping safely; a missing, unreadable or malformed file is a ConfigError."""
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(str(p), f"the file is larger than {MAX_CONFIG_BYTES // 1024} KiB; is it a config?")
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(str(p), f"cannot read the file ({exc.strerror}); check the path") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(p), f"not UTF-8 text (byte {exc.start}); save it as UTF-8 YAML") from exc
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise ConfigError(str(p), f"not valid YAML{where}; fix the syntax") from exc
-    if data is None:
-        return {}
+    if data is None:  # empty, or comments only: flying on the defaults would hide a truncated file
+        raise ConfigError(str(p), "the file holds no settings (empty or truncated?); give settings or drop it")
     if not isinstance(data, dict):
         raise ConfigError(str(p), "the file must hold a mapping of sections (e.g. 'sim: {...}')")
     return data

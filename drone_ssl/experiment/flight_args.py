@@ -20,12 +20,15 @@ class Skip:
 
 
 def read_summary(folder: Path) -> dict | None:
-    """A finished run's summary.json, or None while the run is missing or unfinished."""
+    """A finished run's summary.json, or None while the run is missing or unfinished. fly.py writes a summary on
+    every exit; one that a signal or an error ended (`ended_by` other than "done") is not a finished run."""
     try:
         summary = json.loads((folder / SUMMARY).read_text())
     except (OSError, ValueError):
         return None
-    return summary if isinstance(summary, dict) else None
+    if not isinstance(summary, dict) or summary.get("ended_by", "done") != "done":
+        return None
+    return summary
 
 
 def cut_time(source: dict, cut_delay_s: float) -> float | Skip:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
 
 from drone_ssl.config.learner import LearnerConfig
 from drone_ssl.learner.buffer import Sample
 from drone_ssl.learner.training_process import TrainingProcess
+from drone_ssl.mono.checkpoint import CheckpointError
 from drone_ssl.mono.cnn_estimator import CnnEstimator
 from drone_ssl.mono.reading import MonoEstimator
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
+
+log = logging.getLogger(__name__)
 
 
 class TrainingBackend(Protocol):
@@ -27,8 +32,14 @@ class TrainingBackend(Protocol):
         """Start `count` training steps (asynchronously where the estimator trains elsewhere)."""
         ...
 
-    def sync(self) -> int:
-        """Wait for the steps started so far; the number of steps done since the start."""
+    def sync(self, timeout_s: float | None = None) -> int:
+        """Wait (at most `timeout_s`, raising DroneSSLError past it) for the steps started so far; the number of
+        steps done since the start."""
+        ...
+
+    @property
+    def alive(self) -> bool:
+        """Whether the trainer can still answer (a save is worth trying)."""
         ...
 
     def has_news(self) -> bool:
@@ -59,6 +70,7 @@ class CnnBackend:
         self.estimator = estimator
         self._steps_published = 0
         self._steps = 0
+        self.refused = 0  # published weights the estimator refused (e.g. NaN outputs after divergence)
 
     def add(self, sample: Sample) -> None:
         self.training.add(sample)
@@ -66,9 +78,13 @@ class CnnBackend:
     def run_steps(self, count: int) -> None:
         self.training.steps(count)
 
-    def sync(self) -> int:
-        self._steps = self.training.sync()
+    def sync(self, timeout_s: float | None = None) -> int:
+        self._steps = self.training.sync(timeout_s)
         return self._steps
+
+    @property
+    def alive(self) -> bool:
+        return self.training.alive
 
     def has_news(self) -> bool:
         return self.sync() > self._steps_published
@@ -77,8 +93,17 @@ class CnnBackend:
         onnx_bytes, metadata = self.training.export()
         self._steps_published = self._steps
         future = self.estimator.swap(onnx_bytes, metadata)
+        future.add_done_callback(self._note_refusal)
         if wait:
-            future.result()
+            future.exception()  # wait; a refused model leaves the current one flying (noted, not raised)
+
+    def _note_refusal(self, future: Future) -> None:
+        error = future.exception()
+        if isinstance(error, CheckpointError):
+            self.refused += 1
+            log.warning("new weights refused, the previous ones keep flying: %s", error)
+        elif error is not None:
+            log.error("swapping in new weights failed: %s", error)
 
     def save(self, path: Path) -> None:
         self.training.save(path)
@@ -106,8 +131,12 @@ class TextonBackend:
     def run_steps(self, count: int) -> None:
         return  # no gradient steps: the kNN refits itself every perception.textons.retrain_every samples
 
-    def sync(self) -> int:
+    def sync(self, timeout_s: float | None = None) -> int:
         return 0
+
+    @property
+    def alive(self) -> bool:
+        return True
 
     def has_news(self) -> bool:
         return self._news and self.estimator.ready

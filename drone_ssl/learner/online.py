@@ -12,11 +12,14 @@ import numpy as np
 
 from drone_ssl.config.learner import LearnerConfig
 from drone_ssl.config.perception import PerceptionConfig
+from drone_ssl.errors import DroneSSLError
 from drone_ssl.learner.backends import TrainingBackend
 from drone_ssl.learner.buffer import Sample
 from drone_ssl.learner.metrics import ValidationMetrics, validation_metrics
 from drone_ssl.mono.reading import MonoReading
 from drone_ssl.stereo.reading import StereoReading
+
+STOP_TIMEOUT_S = 10.0  # the flight has landed by then: a hung trainer delays the save, never the landing
 
 
 class OnlineLearner:
@@ -39,6 +42,7 @@ class OnlineLearner:
         self.steps = 0  # training steps done
         self.samples = 0  # labelled frames observed
         self.error: BaseException | None = None  # what stopped the background thread, if anything
+        self.stuck = False  # the trainer did not answer within a stop's timeout: nothing more is asked of it
         self._next_step_t: float | None = None
         self._next_publish_t: float | None = None
         self._next_validate_t: float | None = None
@@ -126,17 +130,31 @@ class OnlineLearner:
         self._thread = threading.Thread(target=self._run, name="online-learner", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
-        """Stop training (both modes); what was learned stays and can still be saved."""
+    def stop(self, timeout_s: float | None = STOP_TIMEOUT_S) -> None:
+        """Stop training (both modes) within `timeout_s`; what was learned stays and can still be saved.
+
+        A trainer that does not answer in time is recorded in `error` and marked `stuck` (never waited for
+        again, nor asked to save); raising here would hide why the flight ended."""
+        if self.stuck:
+            return
         if self._thread is not None:
             self._stop.set()
-            self._thread.join()
+            self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                self.stuck = True
+                self.error = self.error or TimeoutError(f"the learner did not stop within {timeout_s:g} s")
+                return
             self._thread = None
-        self.steps = self.backend.sync()
+        if self.error is None or self.backend.alive:
+            try:
+                self.steps = self.backend.sync(timeout_s)
+            except DroneSSLError as exc:
+                self.stuck = self.backend.alive  # alive but silent: hung
+                self.error = self.error or exc
 
-    def close(self) -> None:
-        """Stop and release the training process or threads."""
-        self.stop()
+    def close(self, timeout_s: float | None = STOP_TIMEOUT_S) -> None:
+        """Stop (within `timeout_s`) and release the training process or threads."""
+        self.stop(timeout_s)
         self.backend.close()
 
     def _run(self) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
+import signal
 import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -16,30 +18,50 @@ from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.errors import DroneSSLError
 from drone_ssl.learner.buffer import ReplayBuffer, Sample
 
+SAVE_TIMEOUT_S = 60.0  # a save is one torch.save of a small network; more means the child is stuck
+STOP_TIMEOUT_S = 5.0
+PARENT_DECIDES = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # Ctrl-C to the process group, a hang-up
+
 
 class TrainingProcessError(DroneSSLError):
     """The training process failed or died; the message carries its error."""
 
 
+def _ignore_exit_signals() -> dict[int, object]:
+    """Ignore the exit signals (only the main thread may); returns the handlers to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.signal(signum, signal.SIG_IGN) for signum in PARENT_DECIDES}
+
+
 def _serve(conn: Connection, learner: LearnerConfig, perception: PerceptionConfig, size: tuple[int, int],
            checkpoint: str | None) -> None:  # fmt: skip
     """The child: owns the replay buffer and the trainer, and handles requests strictly in order, so its
-    results depend on the order of requests only (never on timing)."""
+    results depend on the order of requests only (never on timing). It ignores the exit signals (inherited
+    from its start already): a Ctrl-C to the process group reaches the parent, which lands, then stops it."""
+    _ignore_exit_signals()
     import torch
 
     from drone_ssl.mono.cnn_trainer import CnnTrainer
 
     torch.set_num_threads(learner.torch_threads)
     width, height = size
-    if checkpoint is None:
-        trainer = CnnTrainer(perception, width, height, seed=learner.seed)
-    else:
-        trainer = CnnTrainer.from_checkpoint(checkpoint, perception, width, height)
-    buffer = ReplayBuffer(learner, (height, width), np.random.default_rng(learner.seed))
+    try:
+        if checkpoint is None:
+            trainer = CnnTrainer(perception, width, height, seed=learner.seed)
+        else:
+            trainer = CnnTrainer.from_checkpoint(checkpoint, perception, width, height)
+        buffer = ReplayBuffer(learner, (height, width), np.random.default_rng(learner.seed))
+    except Exception as exc:  # one line to the parent (which names the cause), not a traceback from here
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
     steps = 0
     conn.send(("ready", None))
     while True:
-        kind, arg = conn.recv()
+        try:
+            kind, arg = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone (killed): nothing to answer, nobody to tell
         try:
             if kind == "add":
                 buffer.add(arg)
@@ -81,13 +103,22 @@ class TrainingProcess:
             name="cnn-training",
             daemon=True,
         )
-        self._process.start()
+        previous = _ignore_exit_signals()  # inherited through the spawn: the child is immune from its first line
+        try:
+            self._process.start()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)  # type: ignore[arg-type]
         child.close()
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
         self._send_error: BaseException | None = None
         self._sender = threading.Thread(target=self._send_loop, name="cnn-training-sender", daemon=True)
         self._sender.start()
-        self._expect("ready")
+        try:
+            self._expect("ready")
+        except BaseException:
+            self.close()  # reap the child and the sender thread
+            raise
 
     def _send_loop(self) -> None:
         while True:
@@ -109,43 +140,53 @@ class TrainingProcess:
     def steps(self, count: int) -> None:
         self._send("steps", count)
 
-    def sync(self) -> int:
+    def sync(self, timeout_s: float | None = None) -> int:
         """Wait until every queued request is done; the number of gradient steps taken so far."""
         self._send("sync", None)
-        return self._expect("steps")
+        return self._expect("steps", timeout_s)
 
     def export(self) -> tuple[bytes, Any]:
         self._send("export", None)
         return self._expect("model")
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, timeout_s: float = SAVE_TIMEOUT_S) -> None:
         self._send("save", str(path))
-        self._expect("saved")
+        self._expect("saved", timeout_s)
 
-    def close(self) -> None:
+    @property
+    def alive(self) -> bool:
+        return self._send_error is None and self._process.is_alive()
+
+    def close(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
+        """Stop the child within `timeout_s` (then kill it); never waits longer than about twice that."""
         if self._process.is_alive():
             try:
                 self._send("stop", None)
-                self._expect("stopped")
+                self._expect("stopped", timeout_s)
             except TrainingProcessError:
-                pass  # already failed and reported; just reap it
+                pass  # already failed, reported, or stuck: reap it
         self._outbox.put(None)
-        self._sender.join(timeout=10)
-        self._process.join(timeout=10)
+        self._sender.join(timeout=1.0)
+        self._process.join(timeout=1.0)
         if self._process.is_alive():
             self._process.kill()
-            self._process.join()
+            self._process.join(timeout=timeout_s)
 
     def _send(self, kind: str, arg: Any) -> None:
         if self._send_error is not None or not self._process.is_alive():
             raise TrainingProcessError(f"the CNN training process is gone (exit code {self._process.exitcode})")
         self._outbox.put((kind, arg))
 
-    def _expect(self, kind: str) -> Any:
+    def _expect(self, kind: str, timeout_s: float | None = None) -> Any:
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
         try:
-            while not self._conn.poll(1.0):  # wake up now and then to notice a child that died silently
+            while not self._conn.poll(0.2):  # wake up now and then to notice a child that died silently
                 if not self._process.is_alive():
                     raise EOFError
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TrainingProcessError(
+                        f"the CNN training process gave no {kind!r} answer within {timeout_s:g} s"
+                    )
             got, value = self._conn.recv()
         except (EOFError, OSError) as exc:
             raise TrainingProcessError(f"the CNN training process died (exit code {self._process.exitcode})") from exc

@@ -15,6 +15,10 @@ from drone_ssl.mono.cnn_model import PIXEL_MEAN, PIXEL_STD, MonoDepthNet
 
 FORMAT_VERSION = 1
 ARCHITECTURE = "MonoDepthNet"
+MIN_STAGES, MAX_STAGES = 2, 8
+MAX_CHANNELS = 1024
+MIN_SIDE_PX, MAX_SIDE_PX = 8, 4096
+MAX_PARAMETERS = 50_000_000  # ~200 MB of float32: far beyond a CPU-sized net, far below a machine's memory
 
 
 class CheckpointError(DroneSSLError):
@@ -99,15 +103,70 @@ def load_checkpoint(path: str | Path) -> tuple[MonoDepthNet, CnnMetadata]:
         raise CheckpointError(
             f"checkpoint {p} has format version {payload['format_version']}, this code reads {FORMAT_VERSION}"
         )
+    if not isinstance(payload["metadata"], dict):
+        raise CheckpointError(f"checkpoint {p} metadata is not a mapping; not a drone_ssl checkpoint")
     try:
         metadata = CnnMetadata(**payload["metadata"])
     except TypeError as exc:
         raise CheckpointError(f"checkpoint {p} metadata is malformed: {exc}") from exc
     if metadata.architecture != ARCHITECTURE:
         raise CheckpointError(f"checkpoint {p} holds a {metadata.architecture}, not a {ARCHITECTURE}")
-    model = metadata.build_model()
+    check_sizes(metadata, p)  # before anything is allocated from them
+    state = payload["state_dict"]
+    check_weights(state, p)
     try:
-        model.load_state_dict(payload["state_dict"])
-    except RuntimeError as exc:
+        model = metadata.build_model()
+        model.load_state_dict(state)
+    except (RuntimeError, ValueError, DroneSSLError) as exc:
         raise CheckpointError(f"checkpoint {p} weights do not fit its declared architecture") from exc
-    return model.eval(), metadata
+    check_probe_outputs(model.eval(), p)
+    return model, metadata
+
+
+def check_sizes(metadata: CnnMetadata, path: Path) -> None:
+    """Channel counts and image size within bounds, and a parameter count that fits in memory."""
+    channels, width, height = metadata.channels, metadata.input_width, metadata.input_height
+    if not isinstance(channels, list) or not MIN_STAGES <= len(channels) <= MAX_STAGES:
+        raise CheckpointError(f"checkpoint {path}: channels must list {MIN_STAGES}..{MAX_STAGES} stage widths")
+    for value in (*channels, width, height):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CheckpointError(f"checkpoint {path}: channels and input size must be integers, got {value!r}")
+    if not all(1 <= c <= MAX_CHANNELS for c in channels):
+        raise CheckpointError(f"checkpoint {path}: stage widths must be 1..{MAX_CHANNELS}, got {channels}")
+    if not (MIN_SIDE_PX <= width <= MAX_SIDE_PX and MIN_SIDE_PX <= height <= MAX_SIDE_PX):
+        raise CheckpointError(f"checkpoint {path}: input size {width}x{height} is outside {MIN_SIDE_PX}..{MAX_SIDE_PX}")
+    step = 2 ** len(channels)
+    inputs = [1, *channels[:-1]]
+    convs = sum(9 * c_in * c_out + c_out for c_in, c_out in zip(inputs, channels, strict=True)) + 9 * channels[-2] + 1
+    dense = channels[-1] * (height // step) * (width // step) * 33 + 32 * 2 + 2
+    if convs + dense > MAX_PARAMETERS:
+        raise CheckpointError(
+            f"checkpoint {path} declares {convs + dense:,} parameters (limit {MAX_PARAMETERS:,}); not a usable model"
+        )
+
+
+def check_weights(state: Any, path: Path) -> None:
+    """Floating-point tensors only, every value finite: NaN weights would fly blind."""
+    if not isinstance(state, dict) or not state:
+        raise CheckpointError(f"checkpoint {path}: state_dict is empty or not a mapping")
+    for name, tensor in state.items():
+        if not isinstance(tensor, torch.Tensor) or not tensor.is_floating_point():
+            kind = tensor.dtype if isinstance(tensor, torch.Tensor) else type(tensor).__name__
+            raise CheckpointError(f"checkpoint {path}: weight {name} is {kind}, not floating point")
+        if not bool(torch.isfinite(tensor).all()):
+            raise CheckpointError(f"checkpoint {path}: weight {name} holds NaN or infinite values; retrain")
+
+
+def probe_image(width: int, height: int) -> torch.Tensor:
+    """A textured grey image (a gradient with stripes): what a camera could show, so outputs must be finite."""
+    y, x = torch.meshgrid(torch.arange(height), torch.arange(width), indexing="ij")
+    image = 40 + (x * 160 // max(width - 1, 1)) + 40 * ((x // 6 + y // 6) % 2)
+    return image.to(torch.float32)[None, None]
+
+
+def check_probe_outputs(model: MonoDepthNet, path: Path) -> None:
+    """Refuse a model whose outputs on a probe image are not finite (e.g. weights that overflow)."""
+    with torch.no_grad():
+        outputs = model(probe_image(model.width, model.height))
+    if not all(bool(torch.isfinite(o).all()) for o in outputs):
+        raise CheckpointError(f"checkpoint {path} outputs NaN or infinite numbers on a probe image; retrain it")

@@ -12,7 +12,7 @@ import numpy as np
 import onnxruntime as ort
 
 from drone_ssl.config.perception import PerceptionConfig
-from drone_ssl.mono.checkpoint import CnnMetadata, load_checkpoint
+from drone_ssl.mono.checkpoint import CheckpointError, CnnMetadata, load_checkpoint, probe_image
 from drone_ssl.mono.onnx_export import INPUT_NAME, export_onnx, open_session
 from drone_ssl.mono.reading import MonoReading
 from drone_ssl.stereo.image_input import ImageInputError, as_gray_u8, is_featureless
@@ -26,6 +26,15 @@ class _Loaded:
     version: int
 
 
+def checked_session(onnx_bytes: bytes, metadata: CnnMetadata, threads: int) -> ort.InferenceSession:
+    """Open the model and run it once on the probe image; raises CheckpointError if any output is not finite."""
+    session = open_session(onnx_bytes, threads)
+    probe = probe_image(metadata.input_width, metadata.input_height).numpy()
+    if not all(np.all(np.isfinite(output)) for output in session.run(None, {INPUT_NAME: probe})):
+        raise CheckpointError("the model outputs NaN or infinite numbers on a probe image; it is not used")
+    return session
+
+
 class CnnEstimator:
     """Implements `MonoEstimator` with an ONNX model.
 
@@ -36,7 +45,7 @@ class CnnEstimator:
     def __init__(self, onnx_bytes: bytes, metadata: CnnMetadata, perception: PerceptionConfig) -> None:
         self.perception = perception
         metadata.check_compatible(metadata.input_width, metadata.input_height, perception)
-        self._active = _Loaded(open_session(onnx_bytes, perception.cnn.threads), metadata, 0)
+        self._active = _Loaded(checked_session(onnx_bytes, metadata, perception.cnn.threads), metadata, 0)
         self._swap_lock = threading.Lock()  # orders concurrent swaps; predict() never takes it
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cnn-swap")
 
@@ -66,7 +75,7 @@ class CnnEstimator:
         metadata.check_compatible(
             self._active.metadata.input_width, self._active.metadata.input_height, self.perception
         )
-        session = open_session(onnx_bytes, self.perception.cnn.threads)
+        session = checked_session(onnx_bytes, metadata, self.perception.cnn.threads)  # NaN weights never swap in
         with self._swap_lock:
             self._active = _Loaded(session, metadata, self._active.version + 1)
 

@@ -44,6 +44,7 @@ def export_onnx(model: MonoDepthNet) -> bytes:
 
 def open_session(onnx_bytes: bytes, threads: int = 1) -> ort.InferenceSession:
     """A CPU inference session limited to `threads` so inference never competes with training for all cores."""
+    ort.disable_telemetry_events()  # besides ORT_DISABLE_TELEMETRY (drone_ssl/__init__): nothing leaves the host
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1

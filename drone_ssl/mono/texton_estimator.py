@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +19,8 @@ from drone_ssl.stereo.image_input import as_gray_u8, is_featureless
 
 DICTIONARY_IMAGES = 10  # frames gathered before the dictionary is learned, when none was given
 FORMAT_VERSION = 1
+TEXTON_ARRAYS = ("intensity", "gradient", "shape", "features", "log_distances")
+MAX_ARRAY_BYTES = 512 * 2**20  # far beyond a ring buffer of texton histograms; refuses decompression bombs
 
 
 class TextonKnnEstimator:
@@ -109,18 +113,72 @@ class TextonKnnEstimator:
     @classmethod
     def load(cls, path: str | Path, perception: PerceptionConfig) -> TextonKnnEstimator:
         """Read a saved estimator; raises CheckpointError when it is unreadable or made for another label."""
+        p = Path(path)
+        if not p.is_file():
+            raise CheckpointError(f"texton model {p} does not exist")
         try:
-            with np.load(Path(path), allow_pickle=False) as data:
+            with np.load(p, allow_pickle=False) as data:
+                if not isinstance(data, np.lib.npyio.NpzFile):
+                    raise ValueError("a single array, not an .npz archive")
+                missing = {"meta", *TEXTON_ARRAYS} - set(data.files)
+                if missing:
+                    raise CheckpointError(f"texton model {p} lacks {', '.join(sorted(missing))}; not a texton model")
+                for name in TEXTON_ARRAYS:  # sizes from the headers, before numpy allocates what they claim
+                    if _declared_bytes(data.zip, f"{name}.npy") > MAX_ARRAY_BYTES:
+                        raise CheckpointError(f"texton model {p}: {name} is larger than {MAX_ARRAY_BYTES:,} bytes")
                 meta = json.loads(str(data["meta"]))
-                arrays = {k: data[k] for k in ("intensity", "gradient", "shape", "features", "log_distances")}
-        except (OSError, KeyError, ValueError) as exc:
-            raise CheckpointError(f"texton model {path} cannot be read ({exc.__class__.__name__})") from exc
-        if meta.get("format_version") != FORMAT_VERSION:
-            raise CheckpointError(f"texton model {path} has format {meta.get('format_version')}, not {FORMAT_VERSION}")
+                arrays = {k: data[k] for k in TEXTON_ARRAYS}
+        except CheckpointError:
+            raise
+        except Exception as exc:  # zip, zlib, npy-header and JSON errors all mean "damaged"
+            raise CheckpointError(
+                f"texton model {p} cannot be read ({exc.__class__.__name__}); is it damaged?"
+            ) from exc
+        if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
+            version = meta.get("format_version") if isinstance(meta, dict) else None
+            raise CheckpointError(f"texton model {p} has format {version}, not {FORMAT_VERSION}")
         if meta.get("label") != label_definition(perception):
-            raise CheckpointError(f"texton model {path} was trained for another distance label; retrain it")
-        patch, grid = (int(v) for v in arrays["shape"])
-        dictionary = TextonDictionary(arrays["intensity"], arrays["gradient"], patch, grid)
+            raise CheckpointError(f"texton model {p} was trained for another distance label; retrain it")
+        dictionary, features, log_distances = _checked_arrays(arrays, p)
         estimator = cls(perception, dictionary)
-        estimator.knn.restore(arrays["features"], arrays["log_distances"])
+        try:
+            estimator.knn.restore(features, log_distances)
+        except (ValueError, DroneSSLError) as exc:
+            raise CheckpointError(f"texton model {p}: its samples do not fit its dictionary ({exc})") from exc
         return estimator
+
+
+def _declared_bytes(archive: zipfile.ZipFile, member: str) -> int:
+    """What an .npy member says it holds (the zip entry's size and the array header's shape), unread."""
+    with archive.open(member) as f:
+        version = np.lib.format.read_magic(f)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read_header(f)
+    return max(archive.getinfo(member).file_size, math.prod(shape) * dtype.itemsize)
+
+
+def _checked_arrays(arrays: dict[str, np.ndarray], path: Path) -> tuple[TextonDictionary, np.ndarray, np.ndarray]:
+    """The dictionary and the samples, with shapes that agree and finite float values only."""
+    shape = arrays["shape"]
+    if shape.shape != (2,) or shape.dtype.kind not in "iu":
+        raise CheckpointError(f"texton model {path}: 'shape' must hold two integers (patch, grid)")
+    patch, grid = (int(v) for v in shape)
+    if not (1 <= patch <= 64 and 1 <= grid <= 64):
+        raise CheckpointError(f"texton model {path}: patch {patch} / grid {grid} out of range 1..64")
+    for name in TEXTON_ARRAYS[:2] + TEXTON_ARRAYS[3:]:
+        a = arrays[name]
+        if a.dtype.kind != "f" or not np.all(np.isfinite(a)):
+            raise CheckpointError(f"texton model {path}: {name} must hold finite floating-point numbers")
+    intensity, gradient = arrays["intensity"], arrays["gradient"]
+    if (
+        intensity.ndim != 2
+        or gradient.ndim != 2
+        or len(intensity) == 0
+        or {intensity.shape[1], gradient.shape[1]} != {patch * patch}
+    ):
+        raise CheckpointError(f"texton model {path}: textons must be (k, {patch}x{patch}) arrays")
+    dictionary = TextonDictionary(intensity, gradient, patch, grid)
+    features, log_distances = arrays["features"], arrays["log_distances"]
+    if features.ndim != 2 or features.shape[1] != dictionary.size or log_distances.shape != (len(features),):
+        raise CheckpointError(f"texton model {path}: samples must be (n, {dictionary.size}) with n distances")
+    return dictionary, features, log_distances

@@ -11,6 +11,8 @@ import numpy as np
 
 from drone_ssl.errors import DroneSSLError
 
+MAX_IMAGE_SIDE_PX = 8192  # bounds the rectification maps allocated from a file
+
 
 class CalibrationError(DroneSSLError):
     """A calibration file is missing, malformed or does not fit the images."""
@@ -64,23 +66,14 @@ class StereoCalibration:
         if not p.is_file():
             raise CalibrationError(f"calibration file {p} does not exist; run scripts/calibrate_stereo.py first")
         try:
-            fs = cv2.FileStorage(str(p), cv2.FILE_STORAGE_READ)
-        except cv2.error as exc:
-            raise CalibrationError(f"calibration file {p} is not OpenCV YAML: {exc.msg}") from exc
-        try:
-            if not fs.isOpened():
-                raise CalibrationError(f"calibration file {p} cannot be opened as OpenCV YAML")
-            width, height = (int(fs.getNode(k).real()) for k in ("image_width", "image_height"))
-            mats = {}
-            for name, shape in (("K1", (3, 3)), ("D1", None), ("K2", (3, 3)), ("D2", None), ("R", (3, 3)), ("T", None)):
-                m = fs.getNode(name).mat()
-                if m is None or (shape is not None and m.shape != shape) or not np.all(np.isfinite(m)):
-                    raise CalibrationError(f"calibration file {p}: {name} is missing or malformed")
-                mats[name] = m.astype(np.float64)
-        finally:
-            fs.release()
-        if width <= 0 or height <= 0:
-            raise CalibrationError(f"calibration file {p}: image_width / image_height missing or not positive")
+            width, height, mats = _read_file_storage(p)
+        except (cv2.error, ValueError, OverflowError, TypeError, AttributeError, SystemError) as exc:
+            # OpenCV asserts (not a map, a bad node type), its undecodable-text SystemError and int(NaN): damaged
+            raise CalibrationError(f"calibration file {p} is damaged or not an OpenCV YAML calibration") from exc
+        if not (0 < width <= MAX_IMAGE_SIDE_PX and 0 < height <= MAX_IMAGE_SIDE_PX):
+            raise CalibrationError(
+                f"calibration file {p}: image_width / image_height must be 1..{MAX_IMAGE_SIDE_PX}, got {width}x{height}"
+            )
         if mats["T"].size != 3:
             raise CalibrationError(f"calibration file {p}: T must have 3 elements")
         mats["T"] = mats["T"].reshape(3, 1)
@@ -104,3 +97,21 @@ class StereoCalibration:
         m1x, m1y = cv2.initUndistortRectifyMap(self.K1, self.D1, R1, P1, size, cv2.CV_32FC1)
         m2x, m2y = cv2.initUndistortRectifyMap(self.K2, self.D2, R2, P2, size, cv2.CV_32FC1)
         return m1x, m1y, m2x, m2y, Q
+
+
+def _read_file_storage(p: Path) -> tuple[int, int, dict[str, np.ndarray]]:
+    """Image size and matrices from an OpenCV FileStorage file; raises CalibrationError or OpenCV's errors."""
+    fs = cv2.FileStorage(str(p), cv2.FILE_STORAGE_READ)
+    try:
+        if not fs.isOpened():
+            raise CalibrationError(f"calibration file {p} cannot be opened as OpenCV YAML")
+        width, height = (int(fs.getNode(k).real()) for k in ("image_width", "image_height"))
+        mats = {}
+        for name, shape in (("K1", (3, 3)), ("D1", None), ("K2", (3, 3)), ("D2", None), ("R", (3, 3)), ("T", None)):
+            m = fs.getNode(name).mat()
+            if m is None or (shape is not None and m.shape != shape) or m.size > 16 or not np.all(np.isfinite(m)):
+                raise CalibrationError(f"calibration file {p}: {name} is missing or malformed")
+            mats[name] = m.astype(np.float64)
+    finally:
+        fs.release()
+    return width, height, mats

@@ -20,6 +20,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--navdata-port", type=int, default=ports.navdata)
     p.add_argument("--config-port", type=int, default=ports.config)
     p.add_argument("--stereo-port", type=int, default=ports.stereo_http, help="HTTP port of the MJPEG stereo stream")
+    p.add_argument("--video-port", type=int, default=ports.video, help="TCP port of the front camera (H.264)")
     p.add_argument("--body", choices=("sim", "kinematic"), default="sim", help="PyBullet simulator or a light stand-in")
     p.add_argument("--config", help="YAML config file (the simulator's room, drone and camera)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="config override, repeatable")
@@ -37,7 +38,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     faults = Faults(args.loss, args.delay, args.jitter, args.corrupt, False, args.battery_drain)
-    ports = EmulatorPorts("127.0.0.1", args.at_port, args.navdata_port, args.config_port, args.stereo_port)
+    ports = EmulatorPorts(
+        "127.0.0.1", args.at_port, args.navdata_port, args.config_port, args.stereo_port, args.video_port
+    )
     try:
         config = load_config(args.config, args.set)
         if args.body == "sim":
@@ -50,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         with emulator:
             p = emulator.ports
             print(f"AR.Drone 2.0 emulator on {p.host}: AT udp/{p.at}, navdata udp/{p.navdata}, config tcp/{p.config}")
-            print(f"stereo stream: {emulator.stereo_url}   (Ctrl-C to stop)", flush=True)
+            video = f"front camera tcp/{p.video}" if p.video else "no front camera (install the video extra)"
+            print(f"stereo stream: {emulator.stereo_url}, {video}   (Ctrl-C to stop)", flush=True)
             start = time.monotonic()
             while args.duration <= 0 or time.monotonic() - start < args.duration:
                 if args.silence_after > 0 and time.monotonic() - start > args.silence_after:

@@ -33,3 +33,34 @@ def default_table(model: DroneModelConfig) -> dict[str, str]:
         "custom:profile_id": "00000000",
         "custom:application_id": "00000000",
     }
+
+
+# Numeric keys the flight depends on, with the range the firmware accepts; anything else keeps its old value.
+NUMERIC_RANGES: dict[str, tuple[float, float]] = {
+    "control:altitude_max": (500, 100_000),  # mm
+    "control:altitude_min": (50, 10_000),
+    "control:euler_angle_max": (0.0, 0.52),  # rad
+    "control:control_vz_max": (200, 2000),  # mm/s
+    "control:control_yaw": (0.7, 6.11),  # rad/s
+    "general:navdata_options": (0, 2**32 - 1),
+    "general:com_watchdog": (0, 10_000),
+    "general:vbat_min": (0, 20_000),
+    "video:video_codec": (0, 2**16),
+    "video:video_channel": (0, 3),
+}
+BOOLEAN_KEYS = ("general:navdata_demo", "general:video_enable", "control:outdoor", "control:flight_without_shell")
+
+
+def accepts(key: str, value: str) -> bool:
+    """Whether the firmware would take `value` for `key`: numbers that parse, are finite and in range; TRUE or
+    FALSE for switches. The real drone ignores a bad value (and keeps flying on the old one)."""
+    if key in BOOLEAN_KEYS:
+        return value.upper() in ("TRUE", "FALSE")
+    if key in NUMERIC_RANGES:
+        try:
+            number = float(value)
+        except ValueError:
+            return False
+        lo, hi = NUMERIC_RANGES[key]
+        return math.isfinite(number) and lo <= number <= hi
+    return len(value) <= 256

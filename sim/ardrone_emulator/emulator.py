@@ -20,6 +20,7 @@ from sim.ardrone_emulator.faults import Faults, FaultyChannel
 from sim.ardrone_emulator.flight_state import FlightStateMachine, Timing
 from sim.ardrone_emulator.mjpeg_server import FrameBoard, MjpegServer
 from sim.ardrone_emulator.navdata_server import NavdataServer
+from sim.ardrone_emulator.video_server import VideoServer, h264_available
 
 LOOPBACK = "127.0.0.1"
 
@@ -42,14 +43,16 @@ class EmulatorPorts:
     navdata: int = 5554
     config: int = 5559
     stereo_http: int = 8080
+    video: int = 5555  # the front camera, PaVE-framed H.264 (needs PyAV; not served without it)
 
     @classmethod
     def ephemeral(cls) -> EmulatorPorts:
-        return cls(LOOPBACK, 0, 0, 0, 0)
+        return cls(LOOPBACK, 0, 0, 0, 0, 0)
 
 
 class ARDroneEmulator:
-    """Start with `start()` (or `with`); `ports` then holds the bound ports and `stereo_url` the MJPEG stream."""
+    """Start with `start()` (or `with`); `ports` then holds the bound ports, `stereo_url` the MJPEG stream and
+    `ports.video` the front camera's H.264 (0 when PyAV is not installed)."""
 
     def __init__(
         self,
@@ -82,6 +85,9 @@ class ARDroneEmulator:
             self.config_server = self._keep(ConfigServer(self.machine, ports.host, ports.config))
             self.board = FrameBoard()
             self.mjpeg = self._keep(MjpegServer(self.board, ports.host, ports.stereo_http))
+            self.video: VideoServer | None = None
+            if h264_available():
+                self.video = self._keep(VideoServer(self.board, ports.host, ports.video))
         except BaseException:
             self._close_servers()
             raise
@@ -89,8 +95,9 @@ class ARDroneEmulator:
             body, self.machine, self.board, self.faults, time_scale, self.navdata_server.count_frame, clock
         )
         self.ports = EmulatorPorts(
-            ports.host, self.at_server.port, self.navdata_server.port, self.config_server.port, self.mjpeg.port
-        )
+            ports.host, self.at_server.port, self.navdata_server.port, self.config_server.port, self.mjpeg.port,
+            0 if self.video is None else self.video.port,
+        )  # fmt: skip
         self._started = False
 
     @property

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import dataclass
 from enum import Enum
 
-from drone_ssl.types import Command, DroneState
+from drone_ssl.types import Command, CommandError, DroneState
 from firmware_bridge.protocol import at
 from firmware_bridge.protocol.navdata import ControlState, NavState
+from sim.ardrone_emulator.config_table import accepts
 
 AIRBORNE = (ControlState.TAKEOFF, ControlState.FLYING, ControlState.HOVERING, ControlState.LANDING)
 ALWAYS_ON = (
@@ -60,6 +62,7 @@ class FlightStateMachine:
         self.extra_drain_pct = 0.0  # injected battery drain, subtracted from the body's own
         self.link_lost = False
         self.commands_received = 0
+        self.ignored_config: deque[tuple[str, str]] = deque(maxlen=100)  # CONFIG values refused, as the firmware does
 
     # -- AT commands ----------------------------------------------------------------------------------------------
     def on_command(self, now: float, command: at.AtCommand) -> None:
@@ -97,7 +100,10 @@ class FlightStateMachine:
         if p.hover:
             self._pcmd = Command.hover()
         else:
-            self._pcmd = Command.clipped(p.roll, p.pitch, p.gaz, p.yaw)
+            try:
+                self._pcmd = Command.clipped(p.roll, p.pitch, p.gaz, p.yaw)
+            except CommandError:  # NaN or infinity in the float bits: hover rather than act on it
+                self._pcmd = Command.hover()
         if self.control in (ControlState.FLYING, ControlState.HOVERING):
             self.control = ControlState.HOVERING if self._pcmd.is_hover else ControlState.FLYING
 
@@ -107,8 +113,11 @@ class FlightStateMachine:
         if len(command.args) < 2 or not all(isinstance(a, str) for a in command.args[:2]):
             return
         key, value = command.args[0], command.args[1]
+        self.ack = True  # acknowledged either way, as the firmware does
+        if not accepts(key, value):
+            self.ignored_config.append((key, value))
+            return
         self.config[key] = value
-        self.ack = True
         if key == "general:navdata_demo":
             self.mode = NavdataMode.DEMO if value.upper() == "TRUE" else NavdataMode.FULL
 

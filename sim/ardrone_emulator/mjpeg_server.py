@@ -21,6 +21,7 @@ class FrameBoard:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._jpeg: bytes | None = None
+        self._left: np.ndarray | None = None  # the front camera's view (the left image), for the H.264 stream
         self._index = 0
         self.closed = False
 
@@ -30,13 +31,19 @@ class FrameBoard:
         if not ok:
             raise SimError("cannot JPEG-encode the stereo frame")
         with self._cond:
-            self._jpeg, self._index = jpeg.tobytes(), self._index + 1
+            self._jpeg, self._left, self._index = jpeg.tobytes(), left.copy(), self._index + 1
             self._cond.notify_all()
 
     def next_after(self, index: int, timeout: float) -> tuple[bytes | None, int]:
         with self._cond:
             self._cond.wait_for(lambda: self._index > index or self.closed, timeout)
             return (self._jpeg, self._index) if self._index > index else (None, index)
+
+    def next_left_after(self, index: int, timeout: float) -> tuple[np.ndarray | None, int]:
+        """The next left image (grayscale) after frame `index`, or None on timeout or close."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._index > index or self.closed, timeout)
+            return (self._left, self._index) if self._index > index else (None, index)
 
     def close(self) -> None:
         with self._cond:

@@ -178,3 +178,12 @@ def test_the_mono_threshold_follows_the_learner_only_while_stereo_flies() -> Non
     fly(a, 10.1, 20.0, metrics=metrics(12.0, 2, threshold_m=2.1))  # a window shaped by mono's own flying
     assert a.mono_threshold_m == 1.45
     assert a.update(20.0, stereo(3.0), mono(2.0), None).threshold_m == 1.45
+
+
+@pytest.mark.parametrize("bad_distance", [float("nan"), float("inf")])
+def test_a_non_finite_mono_distance_is_no_reading_never_a_clear_path(bad_distance: float) -> None:
+    """NaN compares as 'nothing ahead'; it must count as no reading, so a blind drone goes SAFE."""
+    a = in_mono()
+    decisions = fly(a, 10.1, 12.0, stereo=None, mono=mono(bad_distance))
+    assert [s[2] for s in switches(decisions)] == [Phase.MONO_ONLY, Phase.SAFE]
+    assert decisions[-1].phase is Phase.SAFE and decisions[-1].cue is None

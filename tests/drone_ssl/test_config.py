@@ -76,6 +76,24 @@ def test_unreadable_and_malformed_files_are_config_errors(tmp_path: Path) -> Non
         load_config(listy)
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "holds no settings"),
+        (b"# only a comment\n", "holds no settings"),
+        (b"sim:\n  seed: 3\nlearner:\n", "config key 'learner': expected a mapping"),  # cut after a header
+        (b"sim:\n  seed: 3\n  obst", "not valid YAML at line 3"),  # cut inside a line
+        (b"sim:\n  seed: \xff\xfe\n", "not UTF-8 text"),
+        (b"sim: " + b"[" * 5000, "not valid YAML"),
+    ],
+)
+def test_empty_truncated_and_binary_files_are_one_line_errors(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "user.yaml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
+
+
 def test_yaml_tags_that_would_run_code_are_refused(tmp_path: Path) -> None:
     evil = tmp_path / "evil.yaml"
     evil.write_text("sim: !!python/object/apply:os.system ['true']\n")

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from drone_ssl import Command, Drone, DroneState, Observation
+from drone_ssl.types import CommandError
 
 
 def test_command_rejects_out_of_range_and_non_finite_values() -> None:
@@ -15,6 +16,17 @@ def test_command_rejects_out_of_range_and_non_finite_values() -> None:
         Command(pitch=-1.5)
     with pytest.raises(ValueError, match="yaw must be a finite number"):
         Command(yaw=math.nan)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_clipped_refuses_non_finite_components_instead_of_saturating_them(bad: float) -> None:
+    # min/max would turn NaN into -1.0: full deflection. It must be refused, typed.
+    for name in ("roll", "pitch", "gaz", "yaw"):
+        with pytest.raises(CommandError, match=f"{name} must be a finite number"):
+            Command.clipped(**{name: bad})
+    with pytest.raises(CommandError, match="must be a number"):
+        Command.clipped(pitch="0.5")  # type: ignore[arg-type]
+    assert Command.clipped(pitch=np.float32(-2.0)) == Command(pitch=-1.0)
 
 
 def test_clipped_saturates_and_hover_is_all_zero() -> None:

@@ -156,3 +156,20 @@ def test_merge_copies_finished_runs_of_another_shard(tmp_path: Path, calls: Path
     GridRunner(other, FlightSettings(99.0, 5.0), 2, FAKE_FLY_COMMAND, progress=False).run(grid.shard(1, 2))
     with pytest.raises(ExperimentError, match="other settings"):
         merged.merge_from(other, grid.runs())
+
+
+def test_a_summary_written_by_an_interrupted_flight_is_not_a_finished_run(tmp_path: Path) -> None:
+    """fly.py writes its summary on every exit; the runner flies a run again unless it ended 'done'."""
+    folder = ExperimentFolder(tmp_path / "exp")
+    (spec,) = Grid(("stereo",), ("textons",), (0,), SETTINGS).runs()
+    run_folder = folder.run_folder(spec)
+    run_folder.mkdir(parents=True)
+    for ended_by, state in (
+        ("SIGINT", UNFINISHED),
+        ("error: LinkLostError: link lost", UNFINISHED),
+        ("done", FINISHED),
+    ):
+        (run_folder / "summary.json").write_text(json.dumps({"ended_by": ended_by, "collisions": 0}))
+        assert folder.state(spec) == state, ended_by
+    (run_folder / "summary.json").write_text(json.dumps({"collisions": 0}))  # runs from before ended_by
+    assert folder.state(spec) == FINISHED

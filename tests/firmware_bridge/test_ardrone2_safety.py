@@ -34,6 +34,18 @@ def test_navdata_silence_hovers_then_lands_and_raises(emulator):
     assert landed(emulator)
 
 
+def test_link_lost_landing_is_reported_once_though_landed_twice(emulator, caplog):
+    """The pilot lands, then the context manager lands again: one 'no landing confirmed' line, not two."""
+    with ARDrone2(bridge_for(emulator, navdata_hover_s=0.3, navdata_lost_s=0.6), FAST_MODEL) as drone:
+        drone.takeoff()
+        emulator.faults.navdata_silent = True
+        assert emulator.wait_until(lambda m: m.control in (ControlState.LANDING, LANDED), 3.0)
+        time.sleep(0.3)
+        drone.land()
+    reports = [r for r in caplog.records if "no landing confirmed" in r.getMessage()]
+    assert len(reports) == 1 and "link lost" in reports[0].getMessage()
+
+
 def test_total_packet_loss_lands_on_both_sides(emulator):
     drone = ARDrone2(bridge_for(emulator), FAST_MODEL)
     with pytest.raises(LinkLostError), drone:

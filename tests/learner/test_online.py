@@ -30,8 +30,12 @@ class CountingBackend:
         if self.trained:
             self.steps += count
 
-    def sync(self) -> int:
+    def sync(self, timeout_s: float | None = None) -> int:
         return self.steps
+
+    @property
+    def alive(self) -> bool:
+        return True
 
     def close(self) -> None:
         return
@@ -106,3 +110,14 @@ def test_untrained_predictions_are_not_scored() -> None:
     for i in range(50):
         learner.observe(i * 0.1, image, reading(1.0 + i % 3), MonoReading(2.0, 1.0))
     assert learner.validate(5.0) is None and learner.history == []
+
+
+def test_a_checkpoint_the_training_process_cannot_load_is_one_typed_error(tmp_path) -> None:
+    """The child reports the cause in one line (naming the file); it prints no traceback of its own."""
+    from drone_ssl.learner.training_process import TrainingProcess, TrainingProcessError
+
+    config = load_config()
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a checkpoint")
+    with pytest.raises(TrainingProcessError, match=r"CheckpointError: checkpoint .*bad.pt cannot be read safely"):
+        TrainingProcess(config.learner, config.perception, (config.camera.width, config.camera.height), bad)

@@ -93,3 +93,68 @@ def test_missing_and_garbage_files(tmp_path) -> None:
     torch.save({"weights": torch.zeros(2)}, tmp_path / "foreign.pt")
     with pytest.raises(CheckpointError, match="not a drone_ssl checkpoint"):
         load_checkpoint(tmp_path / "foreign.pt")
+
+
+def _tampered(saved, tmp_path, name: str, change) -> object:
+    payload = torch.load(saved[0], weights_only=True)
+    change(payload)
+    torch.save(payload, tmp_path / name)
+    return tmp_path / name
+
+
+def test_nan_and_integer_weights_are_refused(saved, tmp_path) -> None:
+    def all_nan(payload: dict) -> None:
+        payload["state_dict"] = {k: torch.full_like(v, float("nan")) for k, v in payload["state_dict"].items()}
+
+    with pytest.raises(CheckpointError, match="holds NaN or infinite values"):
+        load_checkpoint(_tampered(saved, tmp_path, "nan.pt", all_nan))
+
+    def integers(payload: dict) -> None:
+        payload["state_dict"] = {k: v.to(torch.int32) for k, v in payload["state_dict"].items()}
+
+    with pytest.raises(CheckpointError, match="not floating point"):
+        load_checkpoint(_tampered(saved, tmp_path, "int.pt", integers))
+
+
+def test_outputs_that_overflow_on_the_probe_image_are_refused(saved, tmp_path) -> None:
+    def huge(payload: dict) -> None:  # finite weights whose products overflow float32
+        payload["state_dict"] = {k: torch.full_like(v, 3e38) for k, v in payload["state_dict"].items()}
+
+    with pytest.raises(CheckpointError, match="outputs NaN or infinite numbers on a probe image"):
+        load_checkpoint(_tampered(saved, tmp_path, "huge.pt", huge))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("channels", [10**6, 10**6, 10**6], "stage widths must be 1..1024"),
+        ("channels", [8] * 40, "channels must list 2..8"),
+        ("channels", "8,16", "channels must list"),
+        ("channels", [8.5, 16], "must be integers"),
+        ("input_width", 10**9, "outside 8..4096"),
+        ("channels", [1024] * 8, "parameters"),
+    ],
+)
+def test_metadata_sizes_are_bounded_before_anything_is_allocated(saved, tmp_path, key, value, message) -> None:
+    def change(payload: dict) -> None:
+        payload["metadata"][key] = value
+
+    with pytest.raises(CheckpointError, match=message):
+        load_checkpoint(_tampered(saved, tmp_path, "big.pt", change))
+
+
+def test_new_weights_that_output_nan_are_never_swapped_in(saved) -> None:
+    """Online training that diverges publishes NaN weights: the estimator keeps flying the last good model."""
+    from drone_ssl.mono.onnx_export import export_onnx
+
+    path, trainer, images = saved
+    estimator = CnnEstimator.from_checkpoint(path, PERCEPTION, 128, 96)
+    model, metadata = load_checkpoint(path)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.fill_(float("nan"))
+    future = estimator.swap(export_onnx(model), metadata)
+    with pytest.raises(CheckpointError, match="NaN or infinite"):
+        future.result(timeout=30)
+    assert estimator.version == 0 and estimator.predict(images[0]).distance_m is not None
+    estimator.close()

@@ -34,3 +34,15 @@ def test_distance_errors() -> None:
     assert errors["bad_share"] == pytest.approx(1 / 3)
     assert errors["coverage"] == pytest.approx(0.75) and errors["n"] == 3
     assert distance_errors(np.array([np.nan]), np.array([1.0]))["coverage"] == 0.0
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_a_non_finite_mono_distance_is_no_reading(bad: float) -> None:
+    """A NaN distance must never reach the arbiter as a number (NaN compares as 'nothing ahead')."""
+    from drone_ssl.mono.reading import MonoReading
+
+    reading = MonoReading(bad, 0.9, depth_m=np.full((2, 2), bad), profile_m=np.array([1.0, bad]))
+    assert reading.distance_m is None and not reading.valid and reading.confidence == 0.0
+    assert reading.depth_m is None and reading.profile_m is None and reading.sectors_m() == (None, None, None)
+    assert MonoReading(2.0, float("nan")).confidence == 0.0
+    assert MonoReading(2.0, 0.5).distance_m == 2.0

@@ -123,3 +123,28 @@ def test_flat_and_malformed_images(walls) -> None:
         estimator.predict(np.zeros((96, 128), np.float64))
     with pytest.raises(ImageInputError):
         estimator.add(np.full((96, 128), np.nan), 1.0)
+
+
+def test_array_sizes_are_read_from_the_headers_before_numpy_allocates_them(tmp_path) -> None:
+    """An .npy header may claim terabytes in a few bytes; the loader refuses it before numpy allocates."""
+    import io
+    import json
+    import zipfile
+
+    from drone_ssl.mono.checkpoint import label_definition
+
+    perception = load_config().perception
+    meta = {"format_version": 1, "label": label_definition(perception)}
+    path = tmp_path / "bomb.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, array in (("meta", np.array(json.dumps(meta))), ("intensity", np.zeros((2, 25), np.float32)),
+                            ("gradient", np.zeros((0, 25), np.float32)), ("shape", np.array([5, 4])),
+                            ("log_distances", np.zeros(1))):  # fmt: skip
+            buffer = io.BytesIO()
+            np.save(buffer, array)
+            archive.writestr(f"{name}.npy", buffer.getvalue())
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**6, 10**5)})
+        archive.writestr("features.npy", header.getvalue())
+    with pytest.raises(CheckpointError, match="features is larger than"):
+        TextonKnnEstimator.load(path, perception)

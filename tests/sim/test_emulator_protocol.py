@@ -192,3 +192,31 @@ def test_total_loss_means_nothing_arrives(emu, client):
 def test_emulator_binds_loopback_only():
     with pytest.raises(Exception, match="127.0.0.1"):
         ARDroneEmulator(KinematicBody(MODEL), EmulatorPorts("0.0.0.0", 0, 0, 0, 0))
+
+
+@pytest.mark.parametrize("value", ["abc", "nan", "inf", "-5", "1e400", ""])
+def test_bad_config_values_are_ignored_like_the_real_drone_does(emu, client, value):
+    """One bad datagram must neither end the emulator nor lift the altitude cap: the old value stays."""
+    client.send(at.ref(1, takeoff=True).encode().decode())
+    assert emu.wait_until(lambda m: m.control is ControlState.HOVERING, 3.0)
+    client.send(f'AT*CONFIG=2,"control:altitude_max","{value}"\r')
+    client.send(f'AT*CONFIG=3,"general:navdata_demo","{value}"\r')
+    time.sleep(0.2)
+    assert emu.machine.config["control:altitude_max"] == "3000" and emu.machine.config["general:navdata_demo"]
+    assert ("control:altitude_max", value) in emu.machine.ignored_config and emu.body.error is None
+    client.send('AT*CONFIG=4,"control:altitude_max","2000"\r')  # a good value still takes effect
+    for seq in range(5, 15):
+        client.send(at.pcmd(seq, 0.0, -0.3, 0.0, 0.0).encode().decode())
+        time.sleep(0.02)
+    assert emu.machine.config["control:altitude_max"] == "2000"
+    assert emu.machine.control is ControlState.FLYING and emu.body.error is None
+
+
+def test_a_nan_pcmd_hovers_instead_of_flying_full_deflection(emu, client):
+    client.send(at.ref(1, takeoff=True).encode().decode())
+    assert emu.wait_until(lambda m: m.control is ControlState.HOVERING, 3.0)
+    nan_bits = 0x7FC00000 - (1 << 32)  # a float NaN as the signed int PCMD carries
+    client.send(f"AT*PCMD=2,1,0,{nan_bits},0,0\r")
+    time.sleep(0.1)
+    assert emu.machine.command_for_body().is_hover and emu.body.error is None
+    assert emu.machine.control is ControlState.HOVERING

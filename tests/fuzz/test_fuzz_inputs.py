@@ -1,0 +1,246 @@
+"""Fuzzing every input from outside: navdata, PaVE, AT (through the emulator), config files and overrides, model
+and calibration files. Each must give a value or its own typed error, never another exception; bounded for CI."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import random
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from drone_ssl.config import load_config
+from drone_ssl.config.schema import DroneModelConfig
+from drone_ssl.errors import ConfigError
+from drone_ssl.mono.checkpoint import CheckpointError, load_checkpoint
+from drone_ssl.mono.texton_estimator import TextonKnnEstimator
+from drone_ssl.stereo.calibration import CalibrationError, StereoCalibration
+from firmware_bridge.errors import AtParseError, NavdataParseError, PaveParseError, ProtocolError
+from firmware_bridge.navdata_state import to_drone_state
+from firmware_bridge.protocol import at
+from firmware_bridge.protocol.navdata import DemoData, Navdata, decode_navdata, encode_navdata
+from firmware_bridge.protocol.pave import MAX_PAYLOAD_BYTES, FrameType, PaveReassembler, encode_frame
+from sim.ardrone_emulator.config_table import default_table
+from sim.ardrone_emulator.flight_state import FlightStateMachine
+
+ROOT = Path(__file__).resolve().parents[2]
+QUICK = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FILES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def mutated(data: bytes, rng: random.Random, edits: int) -> bytes:
+    """Flipped bytes, a cut, or an inserted run: the damage a disk, a copy or a radio does."""
+    out = bytearray(data)
+    for _ in range(edits):
+        kind = rng.randrange(3)
+        if kind == 0 and out:
+            out[rng.randrange(len(out))] = rng.randrange(256)
+        elif kind == 1 and out:
+            del out[rng.randrange(len(out)) :]
+        else:
+            at_index = rng.randrange(len(out) + 1)
+            out[at_index:at_index] = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 16)))
+    return bytes(out)
+
+
+# -- navdata --------------------------------------------------------------------------------------------------------
+VALID_NAVDATA = encode_navdata(Navdata(0x0800_0001, 7, 0, DemoData(ctrl_major=4, battery_pct=80, altitude_mm=900)))
+
+
+@QUICK
+@given(st.one_of(st.binary(max_size=700), st.tuples(st.integers(0, 2**32), st.integers(1, 8))))
+def test_navdata_decodes_or_raises_its_parse_error_and_states_are_finite(case) -> None:
+    data = case if isinstance(case, bytes) else mutated(VALID_NAVDATA, random.Random(case[0]), case[1])
+    for require_checksum in (True, False):
+        try:
+            nav = decode_navdata(data, require_checksum)
+        except NavdataParseError:
+            continue
+        state = to_drone_state(nav)
+        if state is not None:
+            values = (*state.velocity, *state.attitude, state.altitude, state.battery)
+            assert all(math.isfinite(v) for v in values)
+
+
+# -- PaVE -----------------------------------------------------------------------------------------------------------
+VALID_PAVE = b"".join(encode_frame(bytes([i]) * (40 + i), i, FrameType.P, 64, 48, header_size=68) for i in range(4))
+
+
+@QUICK
+@given(st.integers(0, 2**32), st.integers(0, 12), st.lists(st.integers(1, 300), min_size=1, max_size=8))
+def test_pave_reassembly_survives_damage_in_any_split_with_bounded_memory(seed, edits, splits) -> None:
+    rng = random.Random(seed)
+    stream = mutated(VALID_PAVE * 2, rng, edits) + bytes(rng.randrange(256) for _ in range(rng.randrange(200)))
+    reassembler = PaveReassembler()
+    position, step = 0, 0
+    while position < len(stream):
+        size = splits[step % len(splits)]
+        try:
+            frames = reassembler.feed(stream[position : position + size])
+        except PaveParseError:
+            frames = []
+        assert all(len(f.payload) <= MAX_PAYLOAD_BYTES for f in frames)
+        assert len(reassembler._buf) <= MAX_PAYLOAD_BYTES + 256  # garbage never piles up without bound
+        position, step = position + size, step + 1
+
+
+# -- AT, as the emulator's state machine receives it ----------------------------------------------------------------
+NAMES = st.sampled_from(["REF", "PCMD", "PCMD_MAG", "CONFIG", "CONFIG_IDS", "CTRL", "COMWDG", "FTRIM", "CALIB", "X"])
+ARGS = st.one_of(
+    st.integers(-(2**40), 2**40).map(str),
+    st.sampled_from(["nan", "inf", "-0", "", "1e400", "0x10", "2147483648"]).map(lambda v: f'"{v}"'),
+    st.sampled_from(["control:altitude_max", "general:navdata_demo", "control:euler_angle_max"]).map(
+        lambda v: f'"{v}"'
+    ),
+    st.text(max_size=12).map(lambda v: f'"{v}"'),
+)
+COMMAND = st.builds(
+    lambda name, seq, args: f"AT*{name}={seq}{''.join(',' + a for a in args)}\r", NAMES, st.integers(-5, 2**33),
+    st.lists(ARGS, max_size=8),
+)  # fmt: skip
+
+
+@QUICK
+@given(st.one_of(st.binary(max_size=1200), st.lists(COMMAND, min_size=1, max_size=6).map(lambda c: "".join(c))))
+def test_at_datagrams_never_break_the_emulator_or_yield_a_non_finite_command(datagram) -> None:
+    data = datagram if isinstance(datagram, bytes) else datagram.encode("utf-8", "surrogatepass")
+    machine = FlightStateMachine(default_table(DroneModelConfig()))
+    machine.on_command(0.0, at.ref(1, takeoff=True))
+    try:
+        commands = at.parse_datagram(data)
+    except AtParseError:
+        return
+    for command in commands:
+        with contextlib.suppress(ProtocolError):  # the emulator's AT server drops exactly these
+            machine.on_command(0.1, command)
+    assert all(math.isfinite(v) for v in machine.command_for_body().as_array())
+    float(machine.config["control:altitude_max"])  # the cap stays a number
+
+
+# -- config ---------------------------------------------------------------------------------------------------------
+SHIPPED = (ROOT / "drone_ssl" / "configs" / "default.yaml").read_bytes()
+
+
+@FILES
+@given(st.one_of(st.binary(max_size=400), st.tuples(st.integers(0, 2**32), st.integers(1, 6))))
+def test_config_files_load_or_raise_config_error(case) -> None:
+    data = case if isinstance(case, bytes) else mutated(SHIPPED, random.Random(case[0]), case[1])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "user.yaml"
+        path.write_bytes(data)
+        with contextlib.suppress(ConfigError):
+            load_config(path)
+
+
+@FILES
+@given(st.text(max_size=60))
+def test_overrides_apply_or_raise_config_error(text) -> None:
+    with contextlib.suppress(ConfigError):
+        load_config(overrides=[text])
+
+
+# -- model and calibration files ------------------------------------------------------------------------------------
+DEFAULT_MODEL = (ROOT / "models" / "mono_cnn_default.pt").read_bytes()
+
+
+@FILES
+@given(st.integers(0, 2**32), st.integers(1, 6))
+def test_damaged_checkpoints_load_or_raise_checkpoint_error(seed, edits) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.pt"
+        path.write_bytes(mutated(DEFAULT_MODEL, random.Random(seed), edits))
+        with contextlib.suppress(CheckpointError):
+            load_checkpoint(path)
+
+
+@FILES
+@given(
+    st.dictionaries(
+        st.sampled_from(["channels", "input_width", "input_height", "label", "architecture", "extra"]),
+        st.one_of(
+            st.integers(-(2**40), 2**40),
+            st.lists(st.integers(-5, 2**24), max_size=10),
+            st.text(max_size=5),
+            st.none(),
+            st.floats(),
+        ),  # fmt: skip
+        max_size=4,
+    )
+)
+def test_checkpoint_metadata_of_any_shape_is_checked_before_allocation(changes) -> None:
+    payload = torch.load(io.BytesIO(DEFAULT_MODEL), weights_only=True)
+    payload["metadata"].update(changes)
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.pt"
+        path.write_bytes(buffer.getvalue())
+        with contextlib.suppress(CheckpointError):
+            load_checkpoint(path)
+
+
+@pytest.fixture(scope="module")
+def texton_model(tmp_path_factory) -> bytes:
+    perception = load_config().perception
+    estimator = TextonKnnEstimator(perception)
+    rng = np.random.default_rng(0)
+    for i in range(14):
+        estimator.add(rng.integers(0, 255, (96, 128), dtype=np.uint8), 1.0 + i * 0.2)
+    path = tmp_path_factory.mktemp("textons") / "mono_textons.npz"
+    estimator.save(path)
+    TextonKnnEstimator.load(path, perception)  # the intact file loads
+    return path.read_bytes()
+
+
+@FILES
+@given(st.integers(0, 2**32), st.integers(1, 6))
+def test_damaged_texton_models_load_or_raise_checkpoint_error(texton_model, seed, edits) -> None:
+    perception = load_config().perception
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mono_textons.npz"
+        path.write_bytes(mutated(texton_model, random.Random(seed), edits))
+        with contextlib.suppress(CheckpointError):
+            TextonKnnEstimator.load(path, perception)
+
+
+@FILES
+@given(st.dictionaries(st.sampled_from(["intensity", "gradient", "shape", "features", "log_distances", "meta"]),
+                       st.sampled_from(["empty", "nan", "int", "huge_shape", "3d", "text"]), max_size=3))  # fmt: skip
+def test_texton_arrays_of_the_wrong_kind_are_refused(texton_model, changes) -> None:
+    perception = load_config().perception
+    with np.load(io.BytesIO(texton_model), allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    replacements = {
+        "empty": np.zeros((0,)), "nan": np.full((4, 4), np.nan), "int": np.ones((3, 3), np.int64),
+        "huge_shape": np.array([10**6, 10**6]), "3d": np.zeros((2, 2, 2)), "text": np.array("x"),
+    }  # fmt: skip
+    arrays.update({k: replacements[v] for k, v in changes.items()})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mono_textons.npz"
+        np.savez(path, **arrays)
+        with contextlib.suppress(CheckpointError):
+            TextonKnnEstimator.load(path, perception)
+
+
+@pytest.fixture(scope="module")
+def calibration(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("calib") / "calib.yaml"
+    StereoCalibration.ideal(128, 96, 60.0, 0.1).save(path)
+    return path.read_bytes()
+
+
+@FILES
+@given(st.integers(0, 2**32), st.integers(1, 6))
+def test_damaged_calibrations_load_or_raise_calibration_error(calibration, seed, edits) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "calib.yaml"
+        path.write_bytes(mutated(calibration, random.Random(seed), edits))
+        with contextlib.suppress(CalibrationError):
+            StereoCalibration.load(path)
