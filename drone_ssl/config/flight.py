@@ -16,7 +16,7 @@ class ArbiterConfig:
     strategy: str = spec("persistent", choices=STRATEGY_NAMES)
     # STEREO -> MONO: the learner's held-out window must pass the ROC rule or the MSE rule.
     switch_min_tpr: float = spec(0.95, lo=0.0, hi=1.0)
-    switch_max_fpr: float = spec(0.2, lo=0.0, hi=1.0)
+    switch_max_fpr: float = spec(0.4, lo=0.0, hi=1.0)  # the paper's FPR < 0.4: false alarms cost detours, not crashes
     switch_max_mse_log: float = spec(0.01, lo=0.0, hi=10.0)  # squared ln-distance error; 0 turns the rule off
     switch_min_rounds: int = spec(1, lo=1, hi=100000)  # learning rounds before any switch
     switch_min_samples: int = spec(100, lo=1, hi=1000000)  # scored pairs in the window

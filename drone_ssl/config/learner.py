@@ -17,9 +17,9 @@ class LearnerConfig:
     active_keep_right: float = spec(0.2, lo=0.0, hi=1.0)  # chance of keeping a right one once the buffer is full
     priority_repeats: int = spec(3, lo=1, hi=100)  # training-wheel override frames enter the buffer this many times
     min_samples: int = spec(64, lo=1, hi=100000)  # samples needed before the first gradient step
-    steps_per_sim_s: float = spec(2.0, lo=0.0, hi=1000.0)  # CNN gradient steps per simulated second
+    steps_per_sim_s: float = spec(6.0, lo=0.0, hi=1000.0)  # CNN gradient steps per simulated second (x batch_size)
     batch_size: int = spec(32, lo=1, hi=4096)
-    publish_every_s: float = spec(10.0, lo=0.1, hi=3600.0)  # new weights reach inference this often (sim time)
+    publish_every_s: float = spec(5.0, lo=0.1, hi=3600.0)  # new weights reach inference this often (sim time)
     validate_every_s: float = spec(5.0, lo=0.1, hi=3600.0)  # validation metrics recomputed this often
     target_tpr: float = spec(0.95, lo=0.5, hi=1.0)  # threshold re-chosen from the ROC: lowest FPR with TPR >= this
     torch_threads: int = spec(1, lo=1, hi=64)  # one keeps training off the core the flight loop uses

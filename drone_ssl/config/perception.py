@@ -41,12 +41,14 @@ class AugmentConfig:
     contrast: float = spec(0.25, lo=0.0, hi=0.9)  # max relative gain change
     noise_std: float = spec(3.0, lo=0.0, hi=50.0)  # grey levels of Gaussian noise
     flip: bool = spec(True)  # horizontal flip, depth target flipped with it
+    zoom: float = spec(1.3, lo=1.0, hi=2.0)  # max zoom-in; distance and depth targets shrink by the same factor
 
 
 @dataclass(frozen=True)
 class CnnConfig:
-    channels: list[int] = spec([8, 16, 24, 32], lo=1, hi=256)  # one stride-2 stage each
-    learning_rate: float = spec(2e-3, lo=1e-6, hi=1.0)
+    channels: list[int] = spec([16, 32, 48, 64], lo=1, hi=256)  # the stem, then one stride-2 stage each
+    stem_px: int = spec(4, lo=1, hi=16)  # the first stage's patch: stem_px x stem_px pixels, stride stem_px
+    learning_rate: float = spec(3e-3, lo=1e-6, hi=1.0)
     weight_decay: float = spec(1e-4, lo=0.0, hi=1.0)
     batch_size: int = spec(64, lo=1, hi=4096)
     depth_weight: float = spec(0.5, lo=0.0, hi=100.0)  # weight of the coarse depth loss beside the distance loss
@@ -57,7 +59,7 @@ class CnnConfig:
 
     def __post_init__(self) -> None:
         if not self.channels or len(self.channels) > 6:
-            raise ConfigError("perception.cnn.channels", "needs 1 to 6 stages, e.g. [8, 16, 24, 32]")
+            raise ConfigError("perception.cnn.channels", "needs 1 to 6 stages, e.g. [16, 32, 48, 64]")
 
 
 @dataclass(frozen=True)

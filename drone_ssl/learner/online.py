@@ -31,14 +31,18 @@ class OnlineLearner:
     `start()` trains in a background thread and publishes new weights without ever blocking inference.
     """
 
-    def __init__(self, config: LearnerConfig, perception: PerceptionConfig, backend: TrainingBackend) -> None:
+    def __init__(
+        self, config: LearnerConfig, perception: PerceptionConfig, backend: TrainingBackend, given_model: bool = False
+    ) -> None:
+        """`given_model`: the estimator starts from trained weights (--model), which count as round 1, so the
+        first held-out window in a new room can already validate them."""
         self.config = config
         self.perception = perception
         self.backend = backend
         self.window: deque[Sample] = deque(maxlen=config.validation_window)
         self.history: list[ValidationMetrics] = []
         self.threshold_m = perception.avoid_distance_m  # re-chosen from the ROC after each validation
-        self.rounds = 0  # weights published so far
+        self.rounds = 1 if given_model else 0  # trained weights in use so far (0: untrained)
         self.steps = 0  # training steps done
         self.samples = 0  # labelled frames observed
         self.error: BaseException | None = None  # what stopped the background thread, if anything

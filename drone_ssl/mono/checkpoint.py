@@ -11,12 +11,13 @@ import torch
 
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.errors import DroneSSLError
-from drone_ssl.mono.cnn_model import PIXEL_MEAN, PIXEL_STD, MonoDepthNet
+from drone_ssl.mono.cnn_model import NORMALISATION, MonoDepthNet
 
 FORMAT_VERSION = 1
-ARCHITECTURE = "MonoDepthNet"
+ARCHITECTURE = "MonoDepthNet2"  # patch stem + batch norm + per-image normalisation (MonoDepthNet: before)
 MIN_STAGES, MAX_STAGES = 2, 8
 MAX_CHANNELS = 1024
+MAX_STEM_PX = 16
 MIN_SIDE_PX, MAX_SIDE_PX = 8, 4096
 MAX_PARAMETERS = 50_000_000  # ~200 MB of float32: far beyond a CPU-sized net, far below a machine's memory
 
@@ -48,19 +49,27 @@ class CnnMetadata:
     input_height: int
     label: dict[str, Any]
     training: dict[str, float] = field(default_factory=dict)  # steps, samples, losses, label statistics
-    normalisation: dict[str, float] = field(default_factory=lambda: {"mean": PIXEL_MEAN, "std": PIXEL_STD})
+    normalisation: dict[str, Any] = field(default_factory=lambda: dict(NORMALISATION))
+    stem_px: int = 4
     architecture: str = ARCHITECTURE
     format_version: int = FORMAT_VERSION
 
     @classmethod
     def for_model(cls, model: MonoDepthNet, perception: PerceptionConfig, training: dict | None = None) -> CnnMetadata:
-        return cls(list(model.channels), model.width, model.height, label_definition(perception), dict(training or {}))
+        return cls(
+            list(model.channels),
+            model.width,
+            model.height,
+            label_definition(perception),
+            dict(training or {}),
+            stem_px=model.stem_px,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     def build_model(self) -> MonoDepthNet:
-        return MonoDepthNet(self.channels, self.input_width, self.input_height)
+        return MonoDepthNet(self.channels, self.input_width, self.input_height, self.stem_px)
 
     def check_compatible(self, width: int, height: int, perception: PerceptionConfig) -> None:
         """Raise CheckpointError unless this network fits images of width x height and the configured label."""
@@ -76,7 +85,7 @@ class CnnMetadata:
                 f"checkpoint was trained for another distance label (differs in {', '.join(diff)}); "
                 "retrain or restore those perception settings"
             )
-        if self.normalisation != {"mean": PIXEL_MEAN, "std": PIXEL_STD}:
+        if self.normalisation != NORMALISATION:
             raise CheckpointError(f"checkpoint normalisation {self.normalisation} is not this code's; retrain")
 
 
@@ -110,7 +119,10 @@ def load_checkpoint(path: str | Path) -> tuple[MonoDepthNet, CnnMetadata]:
     except TypeError as exc:
         raise CheckpointError(f"checkpoint {p} metadata is malformed: {exc}") from exc
     if metadata.architecture != ARCHITECTURE:
-        raise CheckpointError(f"checkpoint {p} holds a {metadata.architecture}, not a {ARCHITECTURE}")
+        raise CheckpointError(
+            f"checkpoint {p} holds a {metadata.architecture}, not a {ARCHITECTURE}; "
+            "retrain it with this version (scripts/replay.py --retrain or scripts/train_default_model.py)"
+        )
     check_sizes(metadata, p)  # before anything is allocated from them
     state = payload["state_dict"]
     check_weights(state, p)
@@ -125,19 +137,23 @@ def load_checkpoint(path: str | Path) -> tuple[MonoDepthNet, CnnMetadata]:
 
 def check_sizes(metadata: CnnMetadata, path: Path) -> None:
     """Channel counts and image size within bounds, and a parameter count that fits in memory."""
-    channels, width, height = metadata.channels, metadata.input_width, metadata.input_height
+    channels, width, height, stem = metadata.channels, metadata.input_width, metadata.input_height, metadata.stem_px
     if not isinstance(channels, list) or not MIN_STAGES <= len(channels) <= MAX_STAGES:
         raise CheckpointError(f"checkpoint {path}: channels must list {MIN_STAGES}..{MAX_STAGES} stage widths")
-    for value in (*channels, width, height):
+    for value in (*channels, width, height, stem):
         if isinstance(value, bool) or not isinstance(value, int):
             raise CheckpointError(f"checkpoint {path}: channels and input size must be integers, got {value!r}")
     if not all(1 <= c <= MAX_CHANNELS for c in channels):
         raise CheckpointError(f"checkpoint {path}: stage widths must be 1..{MAX_CHANNELS}, got {channels}")
     if not (MIN_SIDE_PX <= width <= MAX_SIDE_PX and MIN_SIDE_PX <= height <= MAX_SIDE_PX):
         raise CheckpointError(f"checkpoint {path}: input size {width}x{height} is outside {MIN_SIDE_PX}..{MAX_SIDE_PX}")
-    step = 2 ** len(channels)
+    if not 1 <= stem <= MAX_STEM_PX:
+        raise CheckpointError(f"checkpoint {path}: stem_px must be 1..{MAX_STEM_PX}, got {stem}")
+    step = stem * 2 ** (len(channels) - 1)
     inputs = [1, *channels[:-1]]
-    convs = sum(9 * c_in * c_out + c_out for c_in, c_out in zip(inputs, channels, strict=True)) + 9 * channels[-2] + 1
+    kernels = [stem * stem] + [9] * (len(channels) - 1)
+    convs = sum(k * c_in * c_out + 4 * c_out for k, c_in, c_out in zip(kernels, inputs, channels, strict=True))
+    convs += 9 * channels[-2] + 1  # the depth head
     dense = channels[-1] * (height // step) * (width // step) * 33 + 32 * 2 + 2
     if convs + dense > MAX_PARAMETERS:
         raise CheckpointError(
@@ -150,6 +166,8 @@ def check_weights(state: Any, path: Path) -> None:
     if not isinstance(state, dict) or not state:
         raise CheckpointError(f"checkpoint {path}: state_dict is empty or not a mapping")
     for name, tensor in state.items():
+        if isinstance(tensor, torch.Tensor) and name.endswith("num_batches_tracked") and tensor.numel() == 1:
+            continue  # batch norm's step counter: an integer by design, never used at inference
         if not isinstance(tensor, torch.Tensor) or not tensor.is_floating_point():
             kind = tensor.dtype if isinstance(tensor, torch.Tensor) else type(tensor).__name__
             raise CheckpointError(f"checkpoint {path}: weight {name} is {kind}, not floating point")

@@ -78,8 +78,44 @@ def _coarse_log_depth(
 
 
 def augment(batch: Batch, config: AugmentConfig, generator: torch.Generator) -> Batch:
-    """Photometric changes and horizontal flips: none of them changes the distance ahead (the region is
-    centred), and a flip mirrors the depth target with the image."""
+    """Photometric changes, horizontal flips and zooms. A flip mirrors the depth target with the image and
+    keeps the distance ahead (the region is centred); a zoom by z is what a pinhole camera sees from z times
+    nearer, so it divides the distance and depth targets by z."""
+    batch = _photometric_and_flip(batch, config, generator)
+    return _zoom(batch, config.zoom, generator) if config.zoom > 1.0 else batch
+
+
+def _zoom(batch: Batch, max_zoom: float, generator: torch.Generator) -> Batch:
+    """Half the batch zoomed in about the centre by a uniform factor in [1, max_zoom]. Texture scale and where
+    an obstacle meets the floor (at a held altitude) both move as if the camera were that much nearer; depth
+    cells that would mix known and unknown stereo cells drop out of the loss."""
+    b = batch.images.shape[0]
+    zoom = 1 + torch.rand(b, generator=generator) * (max_zoom - 1)
+    zoom = torch.where(torch.rand(b, generator=generator) < 0.5, torch.ones_like(zoom), zoom)
+    shrink = (1 / zoom)[:, None, None, None]
+    images = functional.grid_sample(
+        batch.images, _centre_grid(*batch.images.shape[-2:]) * shrink, mode="bilinear", align_corners=False
+    )
+    log_zoom = torch.log(zoom)
+    weight = batch.depth_weight.unsqueeze(1)
+    cells = _centre_grid(*weight.shape[-2:]) * shrink
+    known = functional.grid_sample(weight, cells, mode="bilinear", align_corners=False)
+    depth = functional.grid_sample(batch.log_depth.unsqueeze(1) * weight, cells, mode="bilinear", align_corners=False)
+    keep = (known > 0.999).float()
+    log_depth = (depth / known.clamp_min(1e-6) - log_zoom[:, None, None, None]) * keep
+    return Batch(images, batch.log_distance - log_zoom, batch.has_distance, log_depth[:, 0], keep[:, 0])
+
+
+def _centre_grid(height: int, width: int) -> torch.Tensor:
+    """grid_sample's (1, H, W, 2) identity grid (pixel centres, align_corners=False): scaling it zooms about the
+    centre; cheaper than affine_grid for a pure scale."""
+    ys = (torch.arange(height, dtype=torch.float32) * 2 + 1) / height - 1
+    xs = (torch.arange(width, dtype=torch.float32) * 2 + 1) / width - 1
+    return torch.stack(torch.meshgrid(xs, ys, indexing="xy"), dim=-1)[None]
+
+
+def _photometric_and_flip(batch: Batch, config: AugmentConfig, generator: torch.Generator) -> Batch:
+    """Brightness, contrast and noise (the label stays), and horizontal flips (the depth target flips too)."""
     images = batch.images
     b = images.shape[0]
 

@@ -103,11 +103,18 @@ class CnnEstimator:
         confidence = math.exp(-math.exp(float(np.clip(log_scale[0], -10, 5))))
         depth = np.clip(np.exp(log_depth[0]), lo, hi).astype(np.float32)
         rows, _ = central_region(depth.shape, 1.0, self.perception.stereo.roi_height)
-        columns = depth[rows].min(axis=0)
-        bands = np.array_split(columns, min(self.perception.stereo.profile_columns, columns.size))
-        profile = np.array([band.min() for band in bands], dtype=np.float32)
+        profile = column_profile(depth[rows].min(axis=0), self.perception.stereo.profile_columns)
         return MonoReading(distance_m=distance, confidence=confidence, depth_m=depth, profile_m=profile)
 
     def close(self) -> None:
         """Finish any pending swap and stop the worker thread."""
         self._pool.shutdown(wait=True)
+
+
+def column_profile(columns: np.ndarray, bands: int) -> np.ndarray:
+    """The nearest distance in each of `bands` equal column bands, as many as stereo's profile has: a coarse map
+    with fewer columns repeats each column over the bands it covers."""
+    edges = np.linspace(0, columns.size, bands + 1)
+    lo = np.minimum(np.floor(edges[:-1]).astype(int), columns.size - 1)
+    hi = np.maximum(np.ceil(edges[1:]).astype(int), lo + 1)
+    return np.array([columns[a:b].min() for a, b in zip(lo, hi, strict=True)], dtype=np.float32)

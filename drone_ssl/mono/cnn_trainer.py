@@ -32,7 +32,7 @@ class CnnTrainer:
         self.perception = perception
         self.config = perception.cnn
         torch.manual_seed(seed)
-        self.model = model if model is not None else MonoDepthNet(self.config.channels, width, height)
+        self.model = model if model is not None else MonoDepthNet.from_config(self.config, width, height)
         self.model.train()
         self.optimizer = torch.optim.AdamW(
             self.model.parameters(), lr=self.config.learning_rate, weight_decay=self.config.weight_decay

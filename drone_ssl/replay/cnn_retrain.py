@@ -33,7 +33,7 @@ def _fresh_network(options: RetrainOptions, perception: PerceptionConfig, shape:
         metadata.check_compatible(width, height, perception)
         return net
     torch.manual_seed(options.seed)  # every process builds the same network (DDP also copies rank 0's)
-    return MonoDepthNet(perception.cnn.channels, width, height)
+    return MonoDepthNet.from_config(perception.cnn, width, height)
 
 
 def _resumed_network(state: TrainState, perception: PerceptionConfig, shape: tuple[int, int]) -> MonoDepthNet:

@@ -47,7 +47,7 @@ def test_stereo_flies_first_and_decides_on_the_avoid_distance() -> None:
         ("too few samples", metrics(1.0, 1, n=50)),
         ("too few obstacles in the window", metrics(1.0, 1, n_obstacle=3)),
         ("TPR short of 0.95", metrics(1.0, 1, tpr=0.9)),
-        ("FPR above 0.2", metrics(1.0, 1, fpr=0.3)),
+        ("FPR above 0.4", metrics(1.0, 1, fpr=0.45)),
     ],
 )
 def test_no_switch_without_enough_evidence(why: str, m: object) -> None:

@@ -33,7 +33,8 @@ def test_round_trip_keeps_weights_and_metadata(saved) -> None:
     np.testing.assert_allclose(ours, trainer.predict_log_distance(images), atol=1e-6)
     assert metadata.format_version == FORMAT_VERSION
     assert (metadata.input_width, metadata.input_height) == (128, 96)
-    assert metadata.normalisation == {"mean": 127.5, "std": 64.0}
+    assert metadata.normalisation == {"mode": "per_image", "min_std": 4.0}
+    assert metadata.stem_px == 4
     assert metadata.label["nearest_fraction"] == PERCEPTION.stereo.nearest_fraction
     assert metadata.training["steps"] == 1 and metadata.training["samples"] == 8
 
@@ -104,13 +105,16 @@ def _tampered(saved, tmp_path, name: str, change) -> object:
 
 def test_nan_and_integer_weights_are_refused(saved, tmp_path) -> None:
     def all_nan(payload: dict) -> None:
-        payload["state_dict"] = {k: torch.full_like(v, float("nan")) for k, v in payload["state_dict"].items()}
+        payload["state_dict"] = {
+            k: torch.full_like(v, float("nan")) if v.is_floating_point() else v
+            for k, v in payload["state_dict"].items()
+        }
 
     with pytest.raises(CheckpointError, match="holds NaN or infinite values"):
         load_checkpoint(_tampered(saved, tmp_path, "nan.pt", all_nan))
 
     def integers(payload: dict) -> None:
-        payload["state_dict"] = {k: v.to(torch.int32) for k, v in payload["state_dict"].items()}
+        payload["state_dict"] = {k: v.to(torch.int32) for k, v in payload["state_dict"].items()}  # counters too
 
     with pytest.raises(CheckpointError, match="not floating point"):
         load_checkpoint(_tampered(saved, tmp_path, "int.pt", integers))
@@ -118,7 +122,9 @@ def test_nan_and_integer_weights_are_refused(saved, tmp_path) -> None:
 
 def test_outputs_that_overflow_on_the_probe_image_are_refused(saved, tmp_path) -> None:
     def huge(payload: dict) -> None:  # finite weights whose products overflow float32
-        payload["state_dict"] = {k: torch.full_like(v, 3e38) for k, v in payload["state_dict"].items()}
+        payload["state_dict"] = {
+            k: torch.full_like(v, 3e38) if v.is_floating_point() else v for k, v in payload["state_dict"].items()
+        }
 
     with pytest.raises(CheckpointError, match="outputs NaN or infinite numbers on a probe image"):
         load_checkpoint(_tampered(saved, tmp_path, "huge.pt", huge))

@@ -42,9 +42,17 @@ def test_reading_has_distance_depth_profile_and_confidence(trained) -> None:
     reading = estimator.predict(images[0])
     assert PERCEPTION.min_distance_m <= reading.distance_m <= PERCEPTION.max_distance_m
     assert 0.0 < reading.confidence <= 1.0
-    assert reading.depth_m.shape == (12, 16)
-    assert reading.profile_m.shape == (16,)
+    assert reading.depth_m.shape == trainer.model.depth_grid == (6, 8)
+    assert reading.profile_m.shape == (16,)  # as many bands as stereo's, from an 8-column map
     assert all(s is not None for s in reading.sectors_m())
+
+
+def test_profile_bands_follow_the_map_columns() -> None:
+    from drone_ssl.mono.cnn_estimator import column_profile
+
+    np.testing.assert_array_equal(column_profile(np.arange(8.0), 16), np.repeat(np.arange(8.0), 2))
+    np.testing.assert_array_equal(column_profile(np.arange(32.0), 16), np.arange(0.0, 32.0, 2))
+    np.testing.assert_array_equal(column_profile(np.array([3.0, 1.0, 2.0]), 2), [1.0, 1.0])
 
 
 @pytest.mark.parametrize("value", [0, 255])
