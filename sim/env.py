@@ -51,7 +51,7 @@ class RoomEnv(gym.Env):
             }
         )
         self.action_space = spaces.Box(-1.0, 1.0, shape=(4,), dtype=np.float32)
-        self.drone = SimDrone(self.config)
+        self.drone = SimDrone(self.config, prefetch_scenes=True)  # RL loops reset often: draw rooms ahead
         self._last: dict[str, np.ndarray] | None = None
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):

@@ -51,8 +51,9 @@ class SimDrone(Drone):
     renders the stereo pair and returns it; `send()` sets the command flown until the next one.
     """
 
-    def __init__(self, config: Config, seed: int | None = None) -> None:
+    def __init__(self, config: Config, seed: int | None = None, prefetch_scenes: bool = False) -> None:
         self.config = config
+        self.prefetch_scenes = prefetch_scenes  # draw the next episode's room in a worker process (RL loops)
         self.seed = config.sim.seed if seed is None else seed
         self.client: int | None = None
         self.model = FlightModel(config.drone, config.sim.physics_hz)
@@ -76,7 +77,7 @@ class SimDrone(Drone):
             raise DroneError("cannot start PyBullet; for sim.renderer=gui a display is needed, use tiny or egl")
         if self.config.sim.renderer == "egl":
             self._load_egl()
-        self.world = World(self.config, self.client)
+        self.world = World(self.config, self.client, prefetch=self.prefetch_scenes)
         self.rig = StereoRig(self.config.camera, self.client, self.config.sim.renderer)
         self.reset(self._rng)
 
@@ -84,15 +85,9 @@ class SimDrone(Drone):
         """A new episode: a new room from `rng` (or a fresh one from the seed), the drone landed at the start."""
         self._require_connected()
         self._rng = rng if rng is not None else np.random.default_rng(self.seed)
-        start = self.config.sim.start
-        if start.randomise:
-            margin = self.config.sim.room.size_m / 2 - 0.8
-            x, y = (float(v) for v in self._rng.uniform(-margin, margin, size=2))
-            yaw = float(self._rng.uniform(-math.pi, math.pi))
-        else:
-            x, y, yaw = start.x_m, start.y_m, math.radians(start.yaw_deg)
-        self.world.build(self._rng, (x, y))
-        self.model.reset(x, y, yaw)
+        plan = self.world.plan_episode(self._rng)
+        self.world.apply(plan)
+        self.model.reset(*plan.start)
         self.t = 0.0
         self.collisions = []
         self._in_contact = False
@@ -101,6 +96,7 @@ class SimDrone(Drone):
         self._last_depth = None
         self.stereo_available = not self.config.sim.realism.stereo_lost
         self._place()
+        self.world.prefetch(self._rng)  # the next episode starts where this one left the generator, usually
 
     def takeoff(self) -> None:
         self._require_connected()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -25,6 +26,12 @@ def make_texture(kind: str, rng: np.random.Generator, size_px: int) -> np.ndarra
     if maker is None:
         raise SimError(f"unknown texture kind {kind!r}; use one of {', '.join((*TEXTURE_KINDS, PLAIN))}")
     return _colourise(maker(rng, size_px), rng)
+
+
+def save_texture(path: str | Path, image: np.ndarray) -> None:
+    """Write an RGB texture as BMP, the format PyBullet's loadTexture reads fastest; SimError if it cannot."""
+    if not cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR)):
+        raise SimError(f"cannot write texture file {path}; check free space in the temporary directory")
 
 
 def fractal_noise(rng: np.random.Generator, size_px: int, slope: float, stretch: float = 1.0) -> np.ndarray:
