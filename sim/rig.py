@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pkgutil
+import time
 from pathlib import Path
 
 import cv2
@@ -45,6 +46,7 @@ class StereoRig:
         cx, cy = self.calibration.K1[0, 2], self.calibration.K1[1, 2]
         self._ray_left = (-(np.arange(w) - cx) / f).astype(np.float32)[None, :]  # body y per unit depth
         self._ray_up = (-(np.arange(h) - cy) / f).astype(np.float32)[:, None]  # body z per unit depth
+        self.render_cpu_s = 0.0  # CPU time spent in getCameraImage so far: benchmarks compare a step with its renders
 
     def render(
         self, position: np.ndarray, rotation: np.ndarray, lighting: Lighting, depth: bool = False
@@ -55,8 +57,10 @@ class StereoRig:
         """
         rotation = np.asarray(rotation, dtype=float)
         eyes = np.asarray(position, dtype=float) + self._offsets @ rotation.T
+        cpu = time.process_time()
         left_rgba, left_z = self._shoot(eyes[0], rotation, lighting)
         right_rgba, _ = self._shoot(eyes[1], rotation, lighting)
+        self.render_cpu_s += time.process_time() - cpu
         left = cv2.cvtColor(left_rgba, cv2.COLOR_RGBA2GRAY)
         right = cv2.cvtColor(right_rgba, cv2.COLOR_RGBA2GRAY)
         return left, right, (self._linear_depth(left_z) if depth else None)

@@ -206,7 +206,8 @@ class SimDrone(Drone):
 
     def _place(self) -> None:
         # The hull is a vertical cylinder: its orientation does not change what it touches.
-        self.world.place_drone(self._position(), np.eye(3))
+        b = self.model.body
+        self.world.place_upright_hull(b.x, b.y, b.z)
 
     def _resolve_contacts(self) -> None:
         contacts = [c for c in self.world.contacts() if c.what != "floor"]

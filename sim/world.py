@@ -23,6 +23,7 @@ __all__ = ["Contact", "Lighting", "World"]
 
 RAY_OFFSETS = 5  # rays across the hull width ...
 RAY_HEIGHTS = (-0.4, 0.0, 0.4)  # ... at these fractions of the hull height
+UPRIGHT = (0.0, 0.0, 0.0, 1.0)  # quaternion(np.eye(3)), exactly
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class World:
         self.lighting = Lighting.fixed(config.sim.lighting)
         self.drone_body = -1
         self._names: dict[int, str] = {}
-        self._position = np.zeros(3)
+        self._xyz = (0.0, 0.0, 0.0)  # where the hull is
         hull = config.drone
         self._hull_radius = hull.hull_diameter_m / 2
         self._hull_reach = math.hypot(self._hull_radius, hull.hull_height_m / 2)  # bounding sphere of the hull
@@ -101,16 +102,22 @@ class World:
         """Move the drone hull to `position` (world, m) with body-to-world rotation matrix `rotation` (3x3)."""
         if self.drone_body < 0:
             raise SimError("World.place_drone was called before World.build; build the room first")
-        self._position = np.asarray(position, dtype=float)
-        p.resetBasePositionAndOrientation(
-            self.drone_body, self._position.tolist(), quaternion(rotation), physicsClientId=self._client
-        )
+        self._xyz = tuple(np.asarray(position, dtype=float).tolist())
+        orientation = quaternion(rotation)
+        p.resetBasePositionAndOrientation(self.drone_body, self._xyz, orientation, physicsClientId=self._client)
+
+    def place_upright_hull(self, x: float, y: float, z: float) -> None:
+        """place_drone for the upright hull (identity rotation), with plain floats: it runs every physics step."""
+        if self.drone_body < 0:
+            raise SimError("World.place_upright_hull was called before World.build; build the room first")
+        self._xyz = (x, y, z)
+        p.resetBasePositionAndOrientation(self.drone_body, self._xyz, UPRIGHT, physicsClientId=self._client)
 
     def contacts(self) -> list[Contact]:
         """Current penetrations of the drone hull, the deepest point per touched body; usually costs one AABB query."""
-        reach = self._hull_reach
+        reach, (x, y, z) = self._hull_reach, self._xyz
         near = p.getOverlappingObjects(
-            (self._position - reach).tolist(), (self._position + reach).tolist(), physicsClientId=self._client
+            (x - reach, y - reach, z - reach), (x + reach, y + reach, z + reach), physicsClientId=self._client
         )
         found = []
         for body in sorted({b for b, _ in near or () if b != self.drone_body}):
@@ -195,7 +202,7 @@ class World:
         shape = p.createCollisionShape(
             p.GEOM_CYLINDER, radius=hull.hull_diameter_m / 2, height=hull.hull_height_m, physicsClientId=c
         )
-        body = p.createMultiBody(0.0, shape, -1, basePosition=self._position.tolist(), physicsClientId=c)
+        body = p.createMultiBody(0.0, shape, -1, basePosition=self._xyz, physicsClientId=c)
         # TinyRenderer draws the collision shape of a body without visual shapes; fully transparent ones it skips.
         p.changeVisualShape(body, -1, rgbaColor=(1.0, 1.0, 1.0, 0.0), physicsClientId=c)
         p.setCollisionFilterGroupMask(body, -1, GROUP_DRONE, -1, physicsClientId=c)
