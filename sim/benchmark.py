@@ -33,9 +33,10 @@ def physics_steps_per_s(config: Config, steps: int = 4000) -> float:
         return steps / (time.perf_counter() - start)
 
 
-def render_ceiling(config: Config, frames: int) -> dict[str, float]:
-    """Rendering alone: the two getCameraImage calls of one stereo frame, from poses along a flight."""
-    with SimDrone(config) as drone:
+def render_ceiling(config: Config, frames: int, concurrent: bool = False) -> dict[str, float]:
+    """Rendering alone: the two getCameraImage calls of one stereo frame, from poses along a flight (`concurrent`:
+    the right camera in the render peer process, at the same time as the left)."""
+    with SimDrone(config, concurrent_cameras=concurrent) as drone:
         drone.takeoff()
         rotation = drone.model.rotation()
         position = drone._position()
@@ -63,10 +64,13 @@ def rl_figures(
     config: Config, seconds: float, vector_seconds: float, envs: tuple[int, ...], progress: Callable[[str], None]
 ) -> dict:
     """RoomEnv rollouts with resets (rooms drawn ahead, and in-process as before) and AsyncVectorEnv steps/s."""
-    progress("rendering ceiling for the rollouts")
+    progress("rendering ceilings for the rollouts: serial and concurrent cameras")
     ceiling = render_ceiling(config, frames=200)
+    concurrent = render_ceiling(config, frames=200, concurrent=True)
     progress(f"RL-style rollout, {seconds:g} s, rooms drawn ahead")
     ahead = rollout(config, seconds, prefetch=True)
+    progress(f"RL-style rollout, {seconds / 2:g} s, rooms drawn ahead, right camera in the render peer")
+    both = rollout(config, seconds / 2, prefetch=True, concurrent_cameras=True)
     progress(f"RL-style rollout, {seconds / 2:g} s, rooms drawn in-process")
     here = rollout(config, seconds / 2, prefetch=False)
     top = ceiling["ceiling_rtf"]
@@ -75,7 +79,11 @@ def rl_figures(
         "render_ms_per_stereo_frame": round(2 * ceiling["render_ms_per_camera"], 2),
         "render_cpu_ms_per_stereo_frame": round(2 * ceiling["render_cpu_ms_per_camera"], 2),
         "ceiling_real_time_factor": round(top, 2),
+        "concurrent_cameras_render_ms_per_stereo_frame": round(2 * concurrent["render_ms_per_camera"], 2),
+        "concurrent_cameras_render_cpu_ms_here": round(2 * concurrent["render_cpu_ms_per_camera"], 2),
+        "concurrent_cameras_ceiling_real_time_factor": round(concurrent["ceiling_rtf"], 2),
         "rooms_drawn_ahead": {**ahead, "share_of_ceiling": round(ahead["real_time_factor"] / top, 3)},
+        "rooms_drawn_ahead_concurrent_cameras": {**both, "share_of_ceiling": round(both["real_time_factor"] / top, 3)},
         "rooms_drawn_in_process": {**here, "share_of_ceiling": round(here["real_time_factor"] / top, 3)},
         "step_over_render_cpu": round(ahead["step_cpu_ms"] / (2 * ceiling["render_cpu_ms_per_camera"]), 3),
     }

@@ -17,9 +17,11 @@ def random_action(rng: np.random.Generator) -> np.ndarray:
     return np.array([roll, -abs(pitch), 0.2 * gaz, yaw], dtype=np.float32)
 
 
-def rollout(config: Config, seconds: float, prefetch: bool = True, seed: int = 0) -> dict:
+def rollout(
+    config: Config, seconds: float, prefetch: bool = True, seed: int = 0, concurrent_cameras: bool = False
+) -> dict:
     """Step a RoomEnv with random_action for `seconds` of wall time, resetting after each collision (or time limit)."""
-    env = RoomEnv(config)
+    env = RoomEnv(config, concurrent_cameras=concurrent_cameras)
     env.drone.prefetch_scenes = prefetch
     rng = np.random.default_rng(seed)
     limit = round(config.sim.episode_s * config.sim.camera_hz)

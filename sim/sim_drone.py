@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError
 from drone_ssl.types import Command, DroneState, Observation
 from sim.flight_model import FlightMode, FlightModel
+from sim.render_peer import RenderPeer
 from sim.rig import StereoRig
 from sim.world import World
 
@@ -51,9 +53,12 @@ class SimDrone(Drone):
     renders the stereo pair and returns it; `send()` sets the command flown until the next one.
     """
 
-    def __init__(self, config: Config, seed: int | None = None, prefetch_scenes: bool = False) -> None:
+    def __init__(
+        self, config: Config, seed: int | None = None, prefetch_scenes: bool = False, concurrent_cameras: bool = False
+    ) -> None:
         self.config = config
         self.prefetch_scenes = prefetch_scenes  # draw the next episode's room in a worker process (RL loops)
+        self.concurrent_cameras = concurrent_cameras  # render the right camera in a second process (a free core)
         self.seed = config.sim.seed if seed is None else seed
         self.client: int | None = None
         self.model = FlightModel(config.drone, config.sim.physics_hz)
@@ -79,6 +84,8 @@ class SimDrone(Drone):
             self._load_egl()
         self.world = World(self.config, self.client, prefetch=self.prefetch_scenes)
         self.rig = StereoRig(self.config.camera, self.client, self.config.sim.renderer)
+        if self.concurrent_cameras:
+            self.rig.peer = RenderPeer(self.config)
         self.reset(self._rng)
 
     def reset(self, rng: np.random.Generator | None = None) -> None:
@@ -86,7 +93,10 @@ class SimDrone(Drone):
         self._require_connected()
         self._rng = rng if rng is not None else np.random.default_rng(self.seed)
         plan = self.world.plan_episode(self._rng)
-        self.world.apply(plan)
+        peer = self.rig.peer if self.rig.peer is not None and not self.rig.peer.broken else None
+        files = self.world.apply(plan, keep_files=peer is not None)
+        if peer is not None:  # the same scene from the same files: the peer deletes them once read
+            peer.load(dataclasses.replace(plan, textures=[], texture_files=files))
         self.model.reset(*plan.start)
         self.t = 0.0
         self.collisions = []
@@ -139,6 +149,8 @@ class SimDrone(Drone):
 
     def close(self) -> None:
         if self.client is not None:
+            if self.rig.peer is not None:
+                self.rig.peer.close()
             self.world.close()
             p.disconnect(self.client)
             self.client = None

@@ -85,18 +85,27 @@ class World:
         if self.prefetcher is not None:
             self.prefetcher.request(rng.bit_generator.state)
 
-    def apply(self, plan: ScenePlan) -> None:
-        """Replace the scene with `plan`'s: every body and texture of the previous episode is released first."""
+    def apply(self, plan: ScenePlan, keep_files: bool = False) -> list[str]:
+        """Replace the scene with `plan`'s: every body and texture of the previous episode is released first.
+
+        Returns the texture files read, which are deleted unless `keep_files` (another process reads them next).
+        """
         p.resetSimulation(physicsClientId=self._client)
         self.obstacles, self.lighting, self._names = plan.obstacles, plan.lighting, {}
+        files = []
         for index, surface in enumerate(plan.surfaces):
             if plan.texture_files:
-                texture = self._load_texture_file(Path(plan.texture_files[index]))
-                Path(plan.texture_files[index]).unlink(missing_ok=True)  # PyBullet decoded it: the file is spent
+                path = Path(plan.texture_files[index])
             else:
-                texture = self._load_texture(index, plan.textures[index])
+                path = self._write_texture(index, plan.textures[index])
+            texture = self._load_texture_file(path)
+            if keep_files:
+                files.append(str(path))
+            else:
+                path.unlink(missing_ok=True)  # PyBullet decoded it: the file is spent
             self._add(surface, texture)
         self.drone_body = self._add_drone()
+        return files
 
     def place_drone(self, position: np.ndarray, rotation: np.ndarray) -> None:
         """Move the drone hull to `position` (world, m) with body-to-world rotation matrix `rotation` (3x3)."""
@@ -164,14 +173,12 @@ class World:
 
     # -- building ----------------------------------------------------------------------------------------------
 
-    def _load_texture(self, index: int, image: np.ndarray) -> int:
+    def _write_texture(self, index: int, image: np.ndarray) -> Path:
         # BMP: uncompressed, so writing it costs next to nothing; PyBullet decodes it at once.
         self._loads += 1
         path = Path(self._texture_dir.name) / f"surface{index}_{self._loads}.bmp"
         save_texture(path, image)
-        texture = self._load_texture_file(path)
-        path.unlink()  # PyBullet decoded it: the file is spent
-        return texture
+        return path
 
     def _load_texture_file(self, path: Path) -> int:
         texture = p.loadTexture(str(path), physicsClientId=self._client)
