@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -14,11 +15,10 @@ from sim.scripted_flight import fly_scripted
 from sim.sim_drone import SimDrone
 
 RESOLUTIONS = ((128, 96), (320, 240), (640, 480))
+POOL = 64  # sim.textures.pool of the pooled rollouts
 
 
 def _config_at(config: Config, width: int, height: int) -> Config:
-    from dataclasses import replace
-
     return replace(config, camera=replace(config.camera, width=width, height=height))
 
 
@@ -73,6 +73,11 @@ def rl_figures(
     both = rollout(config, seconds / 2, prefetch=True, concurrent_cameras=True)
     progress(f"RL-style rollout, {seconds / 2:g} s, rooms drawn in-process")
     here = rollout(config, seconds / 2, prefetch=False)
+    pooled_config = replace(config, sim=replace(config.sim, textures=replace(config.sim.textures, pool=POOL)))
+    progress(f"RL-style rollout, {seconds / 2:g} s, textures from a pool of {POOL}")
+    pooled = rollout(pooled_config, seconds / 2)
+    progress(f"RL-style rollout, {seconds / 2:g} s, textures from a pool of {POOL}, right camera in the render peer")
+    pooled_both = rollout(pooled_config, seconds / 2, concurrent_cameras=True)
     top = ceiling["ceiling_rtf"]
     out = {
         "camera": f"{config.camera.width}x{config.camera.height} @ {config.sim.camera_hz:g} Hz",
@@ -85,6 +90,11 @@ def rl_figures(
         "rooms_drawn_ahead": {**ahead, "share_of_ceiling": round(ahead["real_time_factor"] / top, 3)},
         "rooms_drawn_ahead_concurrent_cameras": {**both, "share_of_ceiling": round(both["real_time_factor"] / top, 3)},
         "rooms_drawn_in_process": {**here, "share_of_ceiling": round(here["real_time_factor"] / top, 3)},
+        f"texture_pool_{POOL}": {**pooled, "share_of_ceiling": round(pooled["real_time_factor"] / top, 3)},
+        f"texture_pool_{POOL}_concurrent_cameras": {
+            **pooled_both,
+            "share_of_ceiling": round(pooled_both["real_time_factor"] / top, 3),
+        },
         "step_over_render_cpu": round(ahead["step_cpu_ms"] / (2 * ceiling["render_cpu_ms_per_camera"]), 3),
     }
     for n in envs:

@@ -11,7 +11,7 @@ from drone_ssl.config.schema import Config
 from sim.layout import Obstacle, place_obstacles
 from sim.lighting import Lighting
 from sim.meshes import Mesh, TextureScale, cylinder, open_box, quad, wall
-from sim.textures import PLAIN, TEXTURE_KINDS, make_texture
+from sim.textures import PLAIN, TEXTURE_KINDS, make_texture, texture_pool
 
 GROUP_SOLID = 1  # walls and obstacles: what nearest_ahead looks for
 GROUP_FLOOR = 2  # floor and ceiling
@@ -44,7 +44,8 @@ class Surface:
 class ScenePlan:
     """Everything an episode draws: start pose, obstacles, lighting, surfaces in creation order and their textures.
 
-    `textures` holds one RGB image per surface, or is empty when `texture_files` already holds them as BMP files.
+    `textures` holds one RGB image per surface, or is empty when `texture_files` already holds them as BMP files or
+    `pool_indices` picks them from texture_pool (sim.textures.pool > 0).
     `rng_state` is the generator's state after the draws, so that the episode's later draws continue from there.
     """
 
@@ -55,6 +56,7 @@ class ScenePlan:
     textures: list[np.ndarray] = field(default_factory=list)
     texture_files: list[str] = field(default_factory=list)
     rng_state: dict | None = None
+    pool_indices: list[int] = field(default_factory=list)
 
 
 def draw_start(config: Config, rng: np.random.Generator) -> tuple[float, float, float]:
@@ -89,8 +91,11 @@ def plan_scene(config: Config, rng: np.random.Generator, start_xy: tuple[float, 
     # of them fail the depth test before shading, which saves about a tenth of the render time.
     surfaces = [_obstacle_surface(config, i, o, texture_rng) for i, o in enumerate(obstacles)]
     surfaces += _room_surfaces(config, texture_rng)
-    textures = [_texture(config, s.what, texture_rng) for s in surfaces]
     start = (float(start_xy[0]), float(start_xy[1]), 0.0)
+    if sim.textures.pool:
+        picks = [_pool_pick(config, s.what, texture_rng) for s in surfaces]
+        return ScenePlan(start, obstacles, lighting, surfaces, rng_state=rng.bit_generator.state, pool_indices=picks)
+    textures = [_texture(config, s.what, texture_rng) for s in surfaces]
     return ScenePlan(start, obstacles, lighting, surfaces, textures, rng_state=rng.bit_generator.state)
 
 
@@ -148,6 +153,15 @@ def _texture(config: Config, what: str, rng: np.random.Generator) -> np.ndarray:
         return make_texture(PLAIN, rng, tex.size_px)
     kinds = SURFACE_KINDS[what.split(":")[0]]
     return make_texture(kinds[int(rng.integers(len(kinds)))], rng, tex.size_px)
+
+
+def _pool_pick(config: Config, what: str, rng: np.random.Generator) -> int:
+    """Index into texture_pool of a texture whose kind suits the surface."""
+    tex = config.sim.textures
+    pool = texture_pool(tex.mode, tex.size_px, tex.pool, config.sim.seed)
+    suits = (PLAIN,) if tex.mode == "plain" else SURFACE_KINDS[what.split(":")[0]]
+    fitting = [i for i, (kind, _) in enumerate(pool) if kind in suits] or list(range(len(pool)))
+    return fitting[int(rng.integers(len(fitting)))]
 
 
 def box(half_extents: tuple[float, float, float], centre: tuple[float, float, float]) -> dict:

@@ -17,7 +17,7 @@ from sim.lighting import Lighting
 from sim.meshes import MeshUploader
 from sim.scene_plan import GROUP_DRONE, GROUP_SOLID, ScenePlan, Surface, plan_episode, plan_scene
 from sim.scene_prefetch import ScenePrefetcher
-from sim.textures import save_texture
+from sim.textures import save_texture, texture_pool
 
 __all__ = ["Contact", "Lighting", "World"]
 
@@ -47,7 +47,9 @@ class World:
         self.config = config
         self._client = client
         self._texture_dir = tempfile.TemporaryDirectory(prefix="drone_ssl_textures_")
-        self.prefetcher = ScenePrefetcher(config, self._texture_dir.name) if prefetch else None
+        # Drawing ahead is for rooms that take long to draw: a texture pool draws in no time.
+        ahead = prefetch and not config.sim.textures.pool
+        self.prefetcher = ScenePrefetcher(config, self._texture_dir.name) if ahead else None
         # PyBullet caches every file it reads by name, for the life of the process (resetSimulation keeps it): with
         # caching on, a texture file rewritten under the same name shows the first episode's image forever, and a
         # new name per episode leaks ~8 MB an episode. Off, every load reads the file and resetSimulation frees it.
@@ -94,6 +96,9 @@ class World:
         self.obstacles, self.lighting, self._names = plan.obstacles, plan.lighting, {}
         files = []
         for index, surface in enumerate(plan.surfaces):
+            if plan.pool_indices:  # a pool texture's file is read again by later episodes: it stays
+                self._add(surface, self._load_texture_file(self._pool_file(plan.pool_indices[index])))
+                continue
             if plan.texture_files:
                 path = Path(plan.texture_files[index])
             else:
@@ -172,6 +177,13 @@ class World:
         self._texture_dir.cleanup()
 
     # -- building ----------------------------------------------------------------------------------------------
+
+    def _pool_file(self, index: int) -> Path:
+        path = Path(self._texture_dir.name) / f"pool{index}.bmp"
+        if not path.exists():
+            tex = self.config.sim.textures
+            save_texture(path, texture_pool(tex.mode, tex.size_px, tex.pool, self.config.sim.seed)[index][1])
+        return path
 
     def _write_texture(self, index: int, image: np.ndarray) -> Path:
         # BMP: uncompressed, so writing it costs next to nothing; PyBullet decodes it at once.
