@@ -26,6 +26,12 @@ from drone_ssl.experiment.folder import FLY_LOG, ExperimentFolder
 from drone_ssl.experiment.grid import RunSpec
 
 TOKEN_FILE = ".ray-driver-token"
+POLL_S = 0.2
+# Ray workers block SIGINT and children inherit the mask, so fly.py would never see the interrupt that makes it land:
+# the flight is started through this prefix, which unblocks it, restores its default handling and execs the command.
+DEFAULT_SIGINT = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                  "signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT]); "
+                  "os.execvp(sys.argv[1], sys.argv[1:])"]  # fmt: skip
 STOP_GRACE_S = 15.0  # as the local runner: an interrupted flight gets this long to land and close its log
 SHIPPED_FLAGS = ("--config", "--model")  # fly.py arguments naming driver files a task on another node needs
 PATH_FLAGS = ("--out", *SHIPPED_FLAGS)
@@ -151,10 +157,12 @@ def fly_flight(
 def _run(command: list[str], out: Path) -> int:
     """Run one flight with its output in out/fly.log; on cancellation it gets SIGINT (lands) before a kill."""
     with (out / FLY_LOG).open("w") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   start_new_session=True)  # fmt: skip
+        process = subprocess.Popen([*DEFAULT_SIGINT, *command], stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
         try:
-            return process.wait()
+            while process.poll() is None:  # not wait(): Ray's cancel arrives between bytecodes, not inside wait()
+                time.sleep(POLL_S)
+            return process.returncode
         except KeyboardInterrupt:
             os.killpg(process.pid, signal.SIGINT)
             deadline = time.monotonic() + STOP_GRACE_S

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from experiment_fixtures import FAKE_FLY
 
 from drone_ssl.experiment import ExperimentFolder, FlightSettings, Grid, GridRunner
-from drone_ssl.experiment.folder import FINISHED
+from drone_ssl.experiment.folder import FINISHED, UNFINISHED
 from drone_ssl.experiment.runner import DONE, FAILED, FLOWN
 
 ray = pytest.importorskip("ray")
@@ -104,3 +105,26 @@ def test_the_study_runs_real_flights_on_a_local_ray(tmp_path: Path) -> None:
         summary = json.loads((runs / run / "summary.json").read_text())
         assert summary["sim_time_s"] > 7 and (runs / run / "flight.mcap").is_file()
     assert "| persistent | textons | 1/1 |" in (tmp_path / "out" / "results.md").read_text()
+
+
+def test_an_interrupted_study_stops_its_ray_flights_and_flies_them_again(local_ray, tmp_path: Path) -> None:
+    hang, _ = fake_fly(tmp_path, FAKE_FLY_HANG="1")
+    folder = ExperimentFolder(tmp_path / "exp")
+    grid = Grid(("stereo",), ("textons",), (0, 1), SETTINGS)
+
+    def ctrl_c(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 4.0)  # the flights have started (Ray workers are warm) by then
+        with pytest.raises(KeyboardInterrupt):
+            run_on_ray(folder, grid, hang)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    for spec in grid.runs():  # each flight got the interrupt (it lands, as fly.py does) and none finished
+        assert (folder.run_folder(spec) / "interrupted").is_file()
+        assert folder.state(spec) == UNFINISHED
+    command, _ = fake_fly(tmp_path)
+    assert {o.state for o in run_on_ray(folder, grid, command).values()} == {FLOWN}
