@@ -9,6 +9,7 @@ import pybullet as p
 import pytest
 from scene_config import make_config
 
+from sim.env import RoomEnv
 from sim.rig import StereoRig
 from sim.scene_plan import plan_episode
 from sim.world import World
@@ -74,3 +75,26 @@ def test_a_dead_worker_falls_back_to_drawing_in_process(worlds, caplog):
     expected = plan_episode(ahead.config, np.random.default_rng(7))
     assert plan.obstacles == expected.obstacles and plan.textures
     assert "in-process" in caplog.text and ahead.prefetcher._worker is None
+
+
+def test_env_episodes_are_the_same_with_rooms_drawn_ahead_or_not():
+    config = make_config("sim.textures.size_px=64")
+    runs = []
+    for ahead in (True, False):
+        env = RoomEnv(config)
+        env.drone.prefetch_scenes = ahead
+        rng = np.random.default_rng(0)
+        try:
+            observations = [env.reset(seed=11)[0]]
+            for _ in range(3):  # episodes continue the env's generator: the next room is drawn ahead
+                for _ in range(4):
+                    observations.append(env.step(rng.uniform(-1.0, 1.0, size=4))[0])
+                observations.append(env.reset()[0])
+            prefetcher = env.drone.world.prefetcher
+            runs.append((observations, prefetcher.hits if prefetcher is not None else 0))
+        finally:
+            env.close()
+    (ahead, hits), (here, _) = runs
+    assert hits == 3
+    for a, b in zip(ahead, here, strict=True):
+        assert all(np.array_equal(a[key], b[key]) for key in ("left", "right", "state"))
