@@ -55,7 +55,8 @@ class World:
         # new name per episode leaks ~8 MB an episode. Off, every load reads the file and resetSimulation frees it.
         p.setPhysicsEngineParameter(enableFileCaching=0, physicsClientId=client)
         self._loads = 0  # texture files get fresh names all the same: nothing can ever serve a stale image
-        self._meshes = MeshUploader(client)
+        obj_dir = Path(self._texture_dir.name) if config.sim.renderer == "egl" else None
+        self._meshes = MeshUploader(client, obj_dir)
         self.obstacles: list[Obstacle] = []
         self.lighting = Lighting.fixed(config.sim.lighting)
         self.drone_body = -1
@@ -93,6 +94,8 @@ class World:
         Returns the texture files read, which are deleted unless `keep_files` (another process reads them next).
         """
         p.resetSimulation(physicsClientId=self._client)
+        for spent in Path(self._texture_dir.name).glob("mesh*.obj"):  # the last episode's meshes (EGL renderer)
+            spent.unlink()
         self.obstacles, self.lighting, self._names = plan.obstacles, plan.lighting, {}
         files = []
         for index, surface in enumerate(plan.surfaces):
