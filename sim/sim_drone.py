@@ -93,6 +93,9 @@ class SimDrone(Drone):
         self._require_connected()
         self._rng = rng if rng is not None else np.random.default_rng(self.seed)
         plan = self.world.plan_episode(self._rng)
+        # The next episode starts where this one leaves the generator, usually: nothing below draws from it, so the
+        # worker can start on that room now, while this one is built.
+        self.world.prefetch(self._rng)
         peer = self.rig.peer if self.rig.peer is not None and not self.rig.peer.broken else None
         files = self.world.apply(plan, keep_files=peer is not None)
         if peer is not None:  # the same scene from the same files: the peer deletes them once read
@@ -106,7 +109,6 @@ class SimDrone(Drone):
         self._last_depth = None
         self.stereo_available = not self.config.sim.realism.stereo_lost
         self._place()
-        self.world.prefetch(self._rng)  # the next episode starts where this one left the generator, usually
 
     def takeoff(self) -> None:
         self._require_connected()
