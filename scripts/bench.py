@@ -35,7 +35,13 @@ def bench_sim(args: argparse.Namespace) -> dict:
     from sim import benchmark
 
     config = config_from_args(args)
-    return benchmark.run(config, seconds=args.duration, progress=progress)
+    return benchmark.run(
+        config,
+        seconds=args.duration,
+        progress=progress,
+        rollout_seconds=args.rollout_seconds,
+        vector_seconds=args.vector_seconds,
+    )
 
 
 def bench_logs(args: argparse.Namespace) -> dict:
@@ -64,6 +70,9 @@ def main() -> int:
     sub = parser.add_subparsers(dest="suite", required=True)
     sim = sub.add_parser("sim", help="physics steps/s, stereo frames/s, real-time factor vs the rendering ceiling")
     add_duration(sim, 30.0, "simulated seconds of scripted flight at 128x96 (default %(default)s)", old="--seconds")
+    sim.add_argument("--rollout-seconds", type=float, default=20.0,
+                     help="wall seconds of RL-style rollout with resets (0: skip it and the vector envs)")  # fmt: skip
+    sim.add_argument("--vector-seconds", type=float, default=10.0, help="wall seconds per AsyncVectorEnv size (1, 2)")
     sim.set_defaults(run=bench_sim)
     perception = bench_perception.add_parser(sub)
     logs = sub.add_parser(

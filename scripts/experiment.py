@@ -4,9 +4,13 @@
   python scripts/experiment.py                # the default grid -> docs/results/
   python scripts/experiment.py --full         # hours; spread it over machines with --shard and --merge
 
+  python scripts/experiment.py --full --ray HEAD:6379   # on a Ray cluster (pip install -e '.[ray]')
+
 Interrupted? Run the same command again: finished runs are kept, unfinished ones are flown again.
-Several machines: on machine i of n run the same command with `--shard i/n --runs runs/shard-i`, gather the
-shard folders on one machine, then run it once more with `--merge runs/shard-1 ... runs/shard-n`.
+Several machines: `--ray ADDRESS` runs each flight as a Ray task on the cluster whose head node is at ADDRESS
+(`--ray` alone starts a local Ray on 127.0.0.1); results land in --runs. Without Ray: on machine i of n run the
+same command with `--shard i/n --runs runs/shard-i`, gather the shard folders on one machine, then run it once
+more with `--merge runs/shard-1 ... runs/shard-n`.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from drone_ssl.experiment.runner import BLOCKED, FAILED  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FLY = ROOT / "scripts" / "fly.py"
+LOCAL_RAY = "local"
 DEFAULT_OUT = {"default": Path("docs/results"), "full": Path("docs/results/full")}  # quick: inside its runs folder
 
 
@@ -83,6 +88,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="DIR",
         help="results folder (default docs/results, docs/results/full, or <runs>/results for --quick)",
     )
+    run.add_argument("--ray", nargs="?", const=LOCAL_RAY, metavar="ADDRESS",
+                     help="fly each run as a Ray task reserving the CPUs it uses: on the cluster at ADDRESS "
+                          "(e.g. HEAD:6379), or alone on a local Ray on 127.0.0.1 (--jobs CPUs)")  # fmt: skip
     run.add_argument("--shard", metavar="I/N", help="fly only shard I of N (whole rooms); no report")
     mode = run.add_mutually_exclusive_group()
     mode.add_argument(
@@ -106,6 +114,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--config {args.config} does not exist; pass a YAML file")
     if args.shard is not None and args.merge:
         parser.error("--shard flies one part and --merge gathers the parts: use them in separate steps")
+    if args.ray is not None and (args.merge or args.report_only or args.dry_run):
+        parser.error("--ray flies runs: it does nothing with --merge, --report-only or --dry-run")
     return args
 
 
@@ -150,6 +160,23 @@ def dry_run(folder: ExperimentFolder, grid: Grid, specs: list) -> int:
     return 0
 
 
+def fly(args: argparse.Namespace, folder: ExperimentFolder, grid: Grid, specs: list) -> list:
+    """Fly what is not finished: as local processes, or as Ray tasks with --ray."""
+    if args.ray is None:
+        return GridRunner(folder, grid.settings, args.jobs, [sys.executable, str(FLY)]).run(specs)
+    from drone_ssl.experiment.ray_launcher import RayLauncher, cluster_cpus, start_ray
+
+    start_ray(None if args.ray == LOCAL_RAY else args.ray, num_cpus=args.jobs)
+    import ray
+
+    try:
+        # Ray queues tasks until a node has the CPUs they reserve: keep about the cluster's worth submitted.
+        runner = GridRunner(folder, grid.settings, cluster_cpus(), [], launcher=RayLauncher(folder))
+        return runner.run(specs)
+    finally:
+        ray.shutdown()
+
+
 def stop_on_sigterm() -> None:
     """A termination request stops the flights the way Ctrl-C does (they land, their folders are flown again)."""
 
@@ -175,8 +202,7 @@ def main() -> int:
             copied = folder.merge_from(ExperimentFolder(other), grid.runs())
             print(f"merged {copied} runs from {other}")
     elif not args.report_only:
-        runner = GridRunner(folder, grid.settings, args.jobs, [sys.executable, str(FLY)])
-        outcomes = runner.run(specs)
+        outcomes = fly(args, folder, grid, specs)
         for o in outcomes:
             if o.state in (FAILED, BLOCKED):
                 print(f"{o.spec.id}: {o.state}: {o.detail}", file=sys.stderr)

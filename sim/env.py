@@ -35,6 +35,7 @@ class RoomEnv(gym.Env):
         overrides: tuple[str, ...] = (),
         terminate_on_collision: bool = True,
         render_mode: str | None = None,
+        concurrent_cameras: bool = False,
     ) -> None:
         self.config = config if config is not None else load_config(overrides=overrides)
         if render_mode not in (None, "rgb_array"):
@@ -52,7 +53,8 @@ class RoomEnv(gym.Env):
             }
         )
         self.action_space = spaces.Box(-1.0, 1.0, shape=(4,), dtype=np.float32)
-        self.drone = SimDrone(self.config)
+        # RL loops reset often: draw rooms ahead; a free core can render the right camera (concurrent_cameras)
+        self.drone = SimDrone(self.config, prefetch_scenes=True, concurrent_cameras=concurrent_cameras)
         self._last: dict[str, np.ndarray] | None = None
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):

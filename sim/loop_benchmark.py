@@ -21,10 +21,13 @@ from sim.benchmark import render_ceiling
 from sim.sim_drone import SimDrone
 
 
-def timed_flight(config: Config, seconds: float, live: bool = False) -> dict[str, float]:
+def timed_flight(
+    config: Config, seconds: float, live: bool = False, concurrent_cameras: bool = False
+) -> dict[str, float]:
     """Fly the loop for `seconds` of simulated time (no log file); wall time, CPU time and what was learned.
-    `live`: every frame also served by the live Foxglove server to a client subscribed to every channel."""
-    with SimDrone(config) as drone, contextlib.ExitStack() as stack:
+    `live`: every frame also served by the live Foxglove server to a client subscribed to every channel;
+    `concurrent_cameras`: the right camera rendered in a second process."""
+    with SimDrone(config, concurrent_cameras=concurrent_cameras) as drone, contextlib.ExitStack() as stack:
 
         def evaluator() -> Evaluation:
             return Evaluation(drone.ground_truth().nearest_ahead_m, len(drone.collisions))
@@ -66,14 +69,19 @@ def timed_flight(config: Config, seconds: float, live: bool = False) -> dict[str
 
 
 def run(config: Config, seconds: float = 120.0, progress: Callable[[str], None] = lambda _: None) -> dict:
-    """The loop with learning, the same without (steps_per_sim_s 0), and the rendering-only ceiling."""
+    """The loop with learning, the same without (steps_per_sim_s 0), each also with the right camera rendered in the
+    render peer process, and the rendering-only ceiling."""
     progress(f"loop with learning, {seconds:g} simulated s")
     learning = timed_flight(config, seconds)
+    progress("loop with learning, right camera in the render peer (competes with the trainer for the core)")
+    learning_concurrent = timed_flight(config, seconds, concurrent_cameras=True)
     progress("loop without learning")
     frozen = dataclasses.replace(config, learner=dataclasses.replace(config.learner, steps_per_sim_s=0.0))
     no_learning = timed_flight(frozen, seconds)
     progress("loop without learning, served live to a subscribed Foxglove client")
     live = timed_flight(frozen, seconds, live=True)
+    progress("loop without learning, right camera in the render peer")
+    no_learning_concurrent = timed_flight(frozen, seconds, concurrent_cameras=True)
     progress("rendering ceiling")
     ceiling = render_ceiling(config, frames=200)
     period_ms = 1000.0 / config.sim.camera_hz
@@ -86,6 +94,7 @@ def run(config: Config, seconds: float = 120.0, progress: Callable[[str], None] 
         "camera": f"{config.camera.width}x{config.camera.height} @ {config.sim.camera_hz:g} Hz",
         "steps_per_sim_s": config.learner.steps_per_sim_s,
         "with_learning": learning,
+        "with_learning_concurrent_cameras": learning_concurrent,
         "without_learning": no_learning,
         "without_learning_live": live,
         # The live server's cost per frame: encoding and serving every channel (its own thread's CPU), that
@@ -94,5 +103,6 @@ def run(config: Config, seconds: float = 120.0, progress: Callable[[str], None] 
         "live_serve_pct_of_frame_period": round(100 * served_ms / period_ms, 2),
         "live_process_cpu_ms_per_frame": round(live_cpu_ms, 2),
         "live_wall_ms_per_frame": round(live_wall_ms, 2),
+        "without_learning_concurrent_cameras": no_learning_concurrent,
         "rendering_ceiling_real_time_factor": round(ceiling["ceiling_rtf"], 2),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pybullet as p
@@ -123,12 +124,19 @@ class MeshUploader:
     in place for every shape, and the leaked references then point at the same few objects.
     """
 
-    def __init__(self, client: int) -> None:
+    def __init__(self, client: int, obj_dir: Path | None = None) -> None:
         self._client = client
         self._buffers: dict[tuple[int, int], tuple[list, list, list, list]] = {}
+        self._obj_dir = obj_dir  # set for the EGL renderer, whose plugin crashes on meshes given as arrays
+        self._objs = 0
 
     def create(self, mesh: Mesh) -> int:
         """Register `mesh` as a visual shape and return its id."""
+        if self._obj_dir is not None:
+            self._objs += 1
+            path = self._obj_dir / f"mesh{self._objs}.obj"
+            write_obj(path, mesh)
+            return p.createVisualShape(p.GEOM_MESH, fileName=str(path), physicsClientId=self._client)
         vertices, indices, uvs, normals = self._buffers_for(len(mesh.vertices), len(mesh.indices))
         for rows, values in ((vertices, mesh.vertices), (uvs, mesh.uvs), (normals, mesh.normals)):
             for row, value in zip(rows, values.tolist(), strict=True):
@@ -148,3 +156,12 @@ class MeshUploader:
                 [[0.0, 0.0, 1.0] for _ in range(n_vertices)],
             )
         return self._buffers[key]
+
+
+def write_obj(path: Path, mesh: Mesh) -> None:
+    """`mesh` as a Wavefront OBJ file (positions, UVs, normals; 1-based faces), for renderers that need files."""
+    rows = [f"v {x!r} {y!r} {z!r}" for x, y, z in mesh.vertices.tolist()]
+    rows += [f"vt {u!r} {v!r}" for u, v in mesh.uvs.tolist()]
+    rows += [f"vn {x!r} {y!r} {z!r}" for x, y, z in mesh.normals.tolist()]
+    rows += ["f " + " ".join(f"{i}/{i}/{i}" for i in face) for face in (mesh.indices.reshape(-1, 3) + 1).tolist()]
+    path.write_text("\n".join(rows) + "\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pkgutil
+import time
 from pathlib import Path
 
 import cv2
@@ -13,6 +14,7 @@ from drone_ssl.config.schema import CameraConfig
 from drone_ssl.errors import SimError
 from drone_ssl.stereo.calibration import StereoCalibration
 from sim.lighting import Lighting
+from sim.render_peer import RenderPeer
 
 SURFACE_TOLERANCE_M = 0.03  # a back-projected pixel this close to z=0 or the ceiling height is floor or ceiling
 NEAREST_PERCENTILE = 5.0  # nearest_in_view: a low percentile ignores stray pixels at obstacle edges
@@ -45,6 +47,8 @@ class StereoRig:
         cx, cy = self.calibration.K1[0, 2], self.calibration.K1[1, 2]
         self._ray_left = (-(np.arange(w) - cx) / f).astype(np.float32)[None, :]  # body y per unit depth
         self._ray_up = (-(np.arange(h) - cy) / f).astype(np.float32)[:, None]  # body z per unit depth
+        self.render_cpu_s = 0.0  # CPU time spent in getCameraImage so far: benchmarks compare a step with its renders
+        self.peer: RenderPeer | None = None  # renders the right camera in another process, if set (SimDrone)
 
     def render(
         self, position: np.ndarray, rotation: np.ndarray, lighting: Lighting, depth: bool = False
@@ -55,10 +59,15 @@ class StereoRig:
         """
         rotation = np.asarray(rotation, dtype=float)
         eyes = np.asarray(position, dtype=float) + self._offsets @ rotation.T
-        left_rgba, left_z = self._shoot(eyes[0], rotation, lighting)
-        right_rgba, _ = self._shoot(eyes[1], rotation, lighting)
+        cpu = time.process_time()
+        peer = self.peer if self.peer is not None and not self.peer.broken else None
+        asked = peer is not None and peer.request(eyes[1], rotation, lighting)  # renders while we render the left
+        left_rgba, left_z = self.shoot(eyes[0], rotation, lighting)
+        right = peer.result() if asked else None
+        if right is None:
+            right = cv2.cvtColor(self.shoot(eyes[1], rotation, lighting)[0], cv2.COLOR_RGBA2GRAY)
+        self.render_cpu_s += time.process_time() - cpu
         left = cv2.cvtColor(left_rgba, cv2.COLOR_RGBA2GRAY)
-        right = cv2.cvtColor(right_rgba, cv2.COLOR_RGBA2GRAY)
         return left, right, (self._linear_depth(left_z) if depth else None)
 
     def obstacle_mask(
@@ -100,7 +109,8 @@ class StereoRig:
         """Write the rig's calibration as OpenCV YAML (StereoCalibration.save), for tools made for the real rig."""
         self.calibration.save(path)
 
-    def _shoot(self, eye: np.ndarray, rotation: np.ndarray, lighting: Lighting) -> tuple[np.ndarray, np.ndarray]:
+    def shoot(self, eye: np.ndarray, rotation: np.ndarray, lighting: Lighting) -> tuple[np.ndarray, np.ndarray]:
+        """One camera at `eye`: RGBA uint8 image and the raw z-buffer."""
         cam = self._camera
         _, _, rgba, zbuffer, _ = p.getCameraImage(
             cam.width,

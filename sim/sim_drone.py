@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError
 from drone_ssl.types import Command, DroneState, Observation
 from sim.flight_model import FlightMode, FlightModel
+from sim.render_peer import RenderPeer
 from sim.rig import StereoRig
 from sim.world import World
 
@@ -51,8 +53,12 @@ class SimDrone(Drone):
     renders the stereo pair and returns it; `send()` sets the command flown until the next one.
     """
 
-    def __init__(self, config: Config, seed: int | None = None) -> None:
+    def __init__(
+        self, config: Config, seed: int | None = None, prefetch_scenes: bool = False, concurrent_cameras: bool = False
+    ) -> None:
         self.config = config
+        self.prefetch_scenes = prefetch_scenes  # draw the next episode's room in a worker process (RL loops)
+        self.concurrent_cameras = concurrent_cameras  # render the right camera in a second process (a free core)
         self.seed = config.sim.seed if seed is None else seed
         self.client: int | None = None
         self.model = FlightModel(config.drone, config.sim.physics_hz)
@@ -76,23 +82,25 @@ class SimDrone(Drone):
             raise DroneError("cannot start PyBullet; for sim.renderer=gui a display is needed, use tiny or egl")
         if self.config.sim.renderer == "egl":
             self._load_egl()
-        self.world = World(self.config, self.client)
+        self.world = World(self.config, self.client, prefetch=self.prefetch_scenes)
         self.rig = StereoRig(self.config.camera, self.client, self.config.sim.renderer)
+        if self.concurrent_cameras:
+            self.rig.peer = RenderPeer(self.config)
         self.reset(self._rng)
 
     def reset(self, rng: np.random.Generator | None = None) -> None:
         """A new episode: a new room from `rng` (or a fresh one from the seed), the drone landed at the start."""
         self._require_connected()
         self._rng = rng if rng is not None else np.random.default_rng(self.seed)
-        start = self.config.sim.start
-        if start.randomise:
-            margin = self.config.sim.room.size_m / 2 - 0.8
-            x, y = (float(v) for v in self._rng.uniform(-margin, margin, size=2))
-            yaw = float(self._rng.uniform(-math.pi, math.pi))
-        else:
-            x, y, yaw = start.x_m, start.y_m, math.radians(start.yaw_deg)
-        self.world.build(self._rng, (x, y))
-        self.model.reset(x, y, yaw)
+        plan = self.world.plan_episode(self._rng)
+        # The next episode starts where this one leaves the generator, usually: nothing below draws from it, so the
+        # worker can start on that room now, while this one is built.
+        self.world.prefetch(self._rng)
+        peer = self.rig.peer if self.rig.peer is not None and not self.rig.peer.broken else None
+        files = self.world.apply(plan, keep_files=peer is not None)
+        if peer is not None:  # the same scene from the same files: the peer deletes them once read
+            peer.load(dataclasses.replace(plan, textures=[], texture_files=files))
+        self.model.reset(*plan.start)
         self.t = 0.0
         self.collisions = []
         self._in_contact = False
@@ -143,6 +151,8 @@ class SimDrone(Drone):
 
     def close(self) -> None:
         if self.client is not None:
+            if self.rig.peer is not None:
+                self.rig.peer.close()
             self.world.close()
             p.disconnect(self.client)
             self.client = None
@@ -210,7 +220,8 @@ class SimDrone(Drone):
 
     def _place(self) -> None:
         # The hull is a vertical cylinder: its orientation does not change what it touches.
-        self.world.place_drone(self._position(), np.eye(3))
+        b = self.model.body
+        self.world.place_upright_hull(b.x, b.y, b.z)
 
     def _resolve_contacts(self) -> None:
         contacts = [c for c in self.world.contacts() if c.what != "floor"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -25,6 +26,25 @@ def make_texture(kind: str, rng: np.random.Generator, size_px: int) -> np.ndarra
     if maker is None:
         raise SimError(f"unknown texture kind {kind!r}; use one of {', '.join((*TEXTURE_KINDS, PLAIN))}")
     return _colourise(maker(rng, size_px), rng)
+
+
+@functools.lru_cache(maxsize=2)
+def texture_pool(mode: str, size_px: int, count: int, seed: int) -> tuple[tuple[str, np.ndarray], ...]:
+    """`count` (kind, image) textures made once per process from `seed`, kinds in turn (sim.textures.pool)."""
+    rng = np.random.default_rng([seed, count, size_px])
+    kinds = (PLAIN,) if mode == PLAIN else TEXTURE_KINDS
+    pool = []
+    for i in range(count):
+        image = make_texture(kinds[i % len(kinds)], rng, size_px)
+        image.flags.writeable = False  # shared by every episode
+        pool.append((kinds[i % len(kinds)], image))
+    return tuple(pool)
+
+
+def save_texture(path: str | Path, image: np.ndarray) -> None:
+    """Write an RGB texture as BMP, the format PyBullet's loadTexture reads fastest; SimError if it cannot."""
+    if not cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR)):
+        raise SimError(f"cannot write texture file {path}; check free space in the temporary directory")
 
 
 def fractal_noise(rng: np.random.Generator, size_px: int, slope: float, stretch: float = 1.0) -> np.ndarray:

@@ -7,33 +7,23 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pybullet as p
 
 from drone_ssl.config.schema import Config
 from drone_ssl.errors import SimError
-from sim.layout import Obstacle, place_obstacles
+from sim.layout import Obstacle
 from sim.lighting import Lighting
-from sim.meshes import Mesh, MeshUploader, TextureScale, cylinder, open_box, quad, wall
-from sim.textures import PLAIN, TEXTURE_KINDS, make_texture
+from sim.meshes import MeshUploader
+from sim.scene_plan import GROUP_DRONE, GROUP_SOLID, ScenePlan, Surface, plan_episode, plan_scene
+from sim.scene_prefetch import ScenePrefetcher
+from sim.textures import save_texture, texture_pool
 
 __all__ = ["Contact", "Lighting", "World"]
 
-GROUP_SOLID = 1  # walls and obstacles: what nearest_ahead looks for
-GROUP_FLOOR = 2  # floor and ceiling
-GROUP_DRONE = 4
-SHELL_M = 0.5  # thickness of the collision slabs behind the room's surfaces
 RAY_OFFSETS = 5  # rays across the hull width ...
 RAY_HEIGHTS = (-0.4, 0.0, 0.4)  # ... at these fractions of the hull height
-
-# Which texture kinds suit which surface (all rich kinds work everywhere; this only looks more like a room).
-SURFACE_KINDS = {
-    "floor": ("wood", "tiles", "carpet", "noise"),
-    "ceiling": ("noise", "tiles", "carpet"),
-    "wall": TEXTURE_KINDS,
-    "obstacle": TEXTURE_KINDS,
-}
+UPRIGHT = (0.0, 0.0, 0.0, 1.0)  # quaternion(np.eye(3)), exactly
 
 
 @dataclass(frozen=True)
@@ -45,18 +35,6 @@ class Contact:
     what: str  # "wall", "floor", "ceiling" or "obstacle:<index into World.obstacles>"
 
 
-@dataclass(frozen=True)
-class _Surface:
-    """One body to create: what it is, its visual mesh and its collision shape arguments."""
-
-    what: str
-    mesh: Mesh
-    collision: dict
-    group: int
-    position: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    yaw: float = 0.0
-
-
 class World:
     """The room, its obstacles and the drone's collision hull inside a PyBullet client the caller owns.
 
@@ -65,16 +43,25 @@ class World:
     memory stays flat over thousands of episodes. Give the World a client of its own.
     """
 
-    def __init__(self, config: Config, client: int) -> None:
+    def __init__(self, config: Config, client: int, prefetch: bool = False) -> None:
         self.config = config
         self._client = client
         self._texture_dir = tempfile.TemporaryDirectory(prefix="drone_ssl_textures_")
-        self._meshes = MeshUploader(client)
+        # Drawing ahead is for rooms that take long to draw: a texture pool draws in no time.
+        ahead = prefetch and not config.sim.textures.pool
+        self.prefetcher = ScenePrefetcher(config, self._texture_dir.name) if ahead else None
+        # PyBullet caches every file it reads by name, for the life of the process (resetSimulation keeps it): with
+        # caching on, a texture file rewritten under the same name shows the first episode's image forever, and a
+        # new name per episode leaks ~8 MB an episode. Off, every load reads the file and resetSimulation frees it.
+        p.setPhysicsEngineParameter(enableFileCaching=0, physicsClientId=client)
+        self._loads = 0  # texture files get fresh names all the same: nothing can ever serve a stale image
+        obj_dir = Path(self._texture_dir.name) if config.sim.renderer == "egl" else None
+        self._meshes = MeshUploader(client, obj_dir)
         self.obstacles: list[Obstacle] = []
         self.lighting = Lighting.fixed(config.sim.lighting)
         self.drone_body = -1
         self._names: dict[int, str] = {}
-        self._position = np.zeros(3)
+        self._xyz = (0.0, 0.0, 0.0)  # where the hull is
         hull = config.drone
         self._hull_radius = hull.hull_diameter_m / 2
         self._hull_reach = math.hypot(self._hull_radius, hull.hull_height_m / 2)  # bounding sphere of the hull
@@ -89,35 +76,65 @@ class World:
         Draws from `rng`, in this order: the obstacle layout, the lighting (if sim.lighting.randomise), the
         textures (if sim.textures.randomise; otherwise they come from a generator seeded by sim.seed).
         """
-        sim = self.config.sim
-        obstacles = place_obstacles(sim, rng, start_xy)
-        lighting = Lighting.random(sim.lighting, rng) if sim.lighting.randomise else Lighting.fixed(sim.lighting)
-        texture_rng = rng if sim.textures.randomise else np.random.default_rng(sim.seed)
-        # Obstacles first: TinyRenderer draws bodies in creation order, and walls drawn after the obstacles in front
-        # of them fail the depth test before shading, which saves about a tenth of the render time.
-        surfaces = [self._obstacle_surface(i, o, texture_rng) for i, o in enumerate(obstacles)]
-        surfaces += self._room_surfaces(texture_rng)
-        images = [self._texture(s.what, texture_rng) for s in surfaces]
+        self.apply(plan_scene(self.config, rng, start_xy))
+
+    def plan_episode(self, rng: np.random.Generator) -> ScenePlan:
+        """The next episode drawn from `rng` (start pose, then as build): prefetched when it was, else drawn now."""
+        plan = self.prefetcher.take(rng) if self.prefetcher is not None else None
+        return plan if plan is not None else plan_episode(self.config, rng)
+
+    def prefetch(self, rng: np.random.Generator) -> None:
+        """Start drawing, in the background, the episode that `rng` in its present state would draw (if enabled)."""
+        if self.prefetcher is not None:
+            self.prefetcher.request(rng.bit_generator.state)
+
+    def apply(self, plan: ScenePlan, keep_files: bool = False) -> list[str]:
+        """Replace the scene with `plan`'s: every body and texture of the previous episode is released first.
+
+        Returns the texture files read, which are deleted unless `keep_files` (another process reads them next).
+        """
         p.resetSimulation(physicsClientId=self._client)
-        self.obstacles, self.lighting, self._names = obstacles, lighting, {}
-        for index, (surface, image) in enumerate(zip(surfaces, images, strict=True)):
-            self._add(surface, self._load_texture(index, image))
+        for spent in Path(self._texture_dir.name).glob("mesh*.obj"):  # the last episode's meshes (EGL renderer)
+            spent.unlink()
+        self.obstacles, self.lighting, self._names = plan.obstacles, plan.lighting, {}
+        files = []
+        for index, surface in enumerate(plan.surfaces):
+            if plan.pool_indices:  # a pool texture's file is read again by later episodes: it stays
+                self._add(surface, self._load_texture_file(self._pool_file(plan.pool_indices[index])))
+                continue
+            if plan.texture_files:
+                path = Path(plan.texture_files[index])
+            else:
+                path = self._write_texture(index, plan.textures[index])
+            texture = self._load_texture_file(path)
+            if keep_files:
+                files.append(str(path))
+            else:
+                path.unlink(missing_ok=True)  # PyBullet decoded it: the file is spent
+            self._add(surface, texture)
         self.drone_body = self._add_drone()
+        return files
 
     def place_drone(self, position: np.ndarray, rotation: np.ndarray) -> None:
         """Move the drone hull to `position` (world, m) with body-to-world rotation matrix `rotation` (3x3)."""
         if self.drone_body < 0:
             raise SimError("World.place_drone was called before World.build; build the room first")
-        self._position = np.asarray(position, dtype=float)
-        p.resetBasePositionAndOrientation(
-            self.drone_body, self._position.tolist(), quaternion(rotation), physicsClientId=self._client
-        )
+        self._xyz = tuple(np.asarray(position, dtype=float).tolist())
+        orientation = quaternion(rotation)
+        p.resetBasePositionAndOrientation(self.drone_body, self._xyz, orientation, physicsClientId=self._client)
+
+    def place_upright_hull(self, x: float, y: float, z: float) -> None:
+        """place_drone for the upright hull (identity rotation), with plain floats: it runs every physics step."""
+        if self.drone_body < 0:
+            raise SimError("World.place_upright_hull was called before World.build; build the room first")
+        self._xyz = (x, y, z)
+        p.resetBasePositionAndOrientation(self.drone_body, self._xyz, UPRIGHT, physicsClientId=self._client)
 
     def contacts(self) -> list[Contact]:
         """Current penetrations of the drone hull, the deepest point per touched body; usually costs one AABB query."""
-        reach = self._hull_reach
+        reach, (x, y, z) = self._hull_reach, self._xyz
         near = p.getOverlappingObjects(
-            (self._position - reach).tolist(), (self._position + reach).tolist(), physicsClientId=self._client
+            (x - reach, y - reach, z - reach), (x + reach, y + reach, z + reach), physicsClientId=self._client
         )
         found = []
         for body in sorted({b for b, _ in near or () if b != self.drone_body}):
@@ -154,7 +171,9 @@ class World:
         return min(fractions) * self._ray_length if fractions else math.inf
 
     def close(self) -> None:
-        """Empty the client (it stays connected: the caller owns it) and delete the texture files."""
+        """Empty the client (it stays connected: the caller owns it), stop prefetching, delete the texture files."""
+        if self.prefetcher is not None:
+            self.prefetcher.close()
         if p.isConnected(self._client):
             p.resetSimulation(physicsClientId=self._client)
         self.drone_body = -1
@@ -162,71 +181,27 @@ class World:
 
     # -- building ----------------------------------------------------------------------------------------------
 
-    def _room_surfaces(self, rng: np.random.Generator) -> list[_Surface]:
-        room = self.config.sim.room
-        half, height, size = room.size_m / 2, room.height_m, room.size_m
-        outer = half + SHELL_M  # slabs overlap at the corners so nothing can slip between them
-        floor = quad(
-            np.array([-half, -half, 0.0]), np.array([1.0, 0, 0]), np.array([0, 1.0, 0]), size, size, self._scale(rng)
-        )
-        ceiling = quad(
-            np.array([-half, half, height]), np.array([1.0, 0, 0]), np.array([0, -1.0, 0]), size, size, self._scale(rng)
-        )
-        surfaces = [
-            _Surface("floor", floor, _box((outer, outer, SHELL_M / 2), (0, 0, -SHELL_M / 2)), GROUP_FLOOR),
-            _Surface("ceiling", ceiling, _box((outer, outer, SHELL_M / 2), (0, 0, height + SHELL_M / 2)), GROUP_FLOOR),
-        ]
-        for facing in ((-1.0, 0.0), (1.0, 0.0), (0.0, -1.0), (0.0, 1.0)):
-            inward = np.array(facing)
-            mesh = wall(-inward * half, inward, size, height, self._scale(rng))
-            centre = -inward * (half + SHELL_M / 2)
-            extents = (
-                (SHELL_M / 2, outer, height / 2 + SHELL_M)
-                if facing[1] == 0
-                else (outer, SHELL_M / 2, height / 2 + SHELL_M)
-            )
-            surfaces.append(_Surface("wall", mesh, _box(extents, (centre[0], centre[1], height / 2)), GROUP_SOLID))
-        return surfaces
+    def _pool_file(self, index: int) -> Path:
+        path = Path(self._texture_dir.name) / f"pool{index}.bmp"
+        if not path.exists():
+            tex = self.config.sim.textures
+            save_texture(path, texture_pool(tex.mode, tex.size_px, tex.pool, self.config.sim.seed)[index][1])
+        return path
 
-    def _obstacle_surface(self, index: int, obstacle: Obstacle, rng: np.random.Generator) -> _Surface:
-        width, depth, height = obstacle.size
-        if obstacle.kind == "pole":
-            mesh = cylinder(obstacle.radius, height, self._scale(rng), cap=True)
-            collision = {
-                "shapeType": p.GEOM_CYLINDER,
-                "radius": obstacle.radius,
-                "height": height,
-                "collisionFramePosition": (0.0, 0.0, height / 2),
-            }
-        else:
-            mesh = open_box(width, depth, height, self._scale(rng))
-            collision = _box((width / 2, depth / 2, height / 2), (0.0, 0.0, height / 2))
-        return _Surface(f"obstacle:{index}", mesh, collision, GROUP_SOLID, (obstacle.x, obstacle.y, 0.0), obstacle.yaw)
+    def _write_texture(self, index: int, image: np.ndarray) -> Path:
+        # BMP: uncompressed, so writing it costs next to nothing; PyBullet decodes it at once.
+        self._loads += 1
+        path = Path(self._texture_dir.name) / f"surface{index}_{self._loads}.bmp"
+        save_texture(path, image)
+        return path
 
-    def _scale(self, rng: np.random.Generator) -> TextureScale:
-        """Metric texture density from the config; a random shift so tiled textures line up differently each time."""
-        tex = self.config.sim.textures
-        offset = rng.uniform(0.0, 1.0, size=2)
-        return TextureScale.of(tex.px_per_m, tex.size_px, (float(offset[0]), float(offset[1])))
-
-    def _texture(self, what: str, rng: np.random.Generator) -> np.ndarray:
-        tex = self.config.sim.textures
-        if tex.mode == "plain":
-            return make_texture(PLAIN, rng, tex.size_px)
-        kinds = SURFACE_KINDS[what.split(":")[0]]
-        return make_texture(kinds[int(rng.integers(len(kinds)))], rng, tex.size_px)
-
-    def _load_texture(self, index: int, image: np.ndarray) -> int:
-        # BMP: uncompressed, so writing it costs next to nothing; PyBullet decodes it at once, the file can be reused.
-        path = Path(self._texture_dir.name) / f"surface{index}.bmp"
-        if not cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR)):
-            raise SimError(f"cannot write texture file {path}; check free space in the temporary directory")
+    def _load_texture_file(self, path: Path) -> int:
         texture = p.loadTexture(str(path), physicsClientId=self._client)
         if texture < 0:
             raise SimError(f"PyBullet could not load texture file {path}")
         return texture
 
-    def _add(self, surface: _Surface, texture: int) -> int:
+    def _add(self, surface: Surface, texture: int) -> int:
         c = self._client
         collision = p.createCollisionShape(physicsClientId=c, **surface.collision)
         visual = self._meshes.create(surface.mesh)
@@ -249,15 +224,11 @@ class World:
         shape = p.createCollisionShape(
             p.GEOM_CYLINDER, radius=hull.hull_diameter_m / 2, height=hull.hull_height_m, physicsClientId=c
         )
-        body = p.createMultiBody(0.0, shape, -1, basePosition=self._position.tolist(), physicsClientId=c)
+        body = p.createMultiBody(0.0, shape, -1, basePosition=self._xyz, physicsClientId=c)
         # TinyRenderer draws the collision shape of a body without visual shapes; fully transparent ones it skips.
         p.changeVisualShape(body, -1, rgbaColor=(1.0, 1.0, 1.0, 0.0), physicsClientId=c)
         p.setCollisionFilterGroupMask(body, -1, GROUP_DRONE, -1, physicsClientId=c)
         return body
-
-
-def _box(half_extents: tuple[float, float, float], centre: tuple[float, float, float]) -> dict:
-    return {"shapeType": p.GEOM_BOX, "halfExtents": half_extents, "collisionFramePosition": centre}
 
 
 def quaternion(rotation: np.ndarray) -> tuple[float, float, float, float]:

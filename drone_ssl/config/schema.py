@@ -39,6 +39,7 @@ class TextureConfig:
     size_px: int = spec(512, lo=64, hi=2048)  # side of each generated texture image
     px_per_m: float = spec(96.0, lo=8.0, hi=1024.0)  # texture density on surfaces
     randomise: bool = spec(True)  # new textures on every episode (reset); else fixed by sim.seed
+    pool: int = spec(0, lo=0, hi=1024)  # > 0: pick from this many textures made once: fast resets, other rooms
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Fly the runs of a grid as parallel `fly.py` processes, resumably, with a progress bar."""
+"""Fly the runs of a grid in parallel (local `fly.py` processes or Ray tasks), resumably, with a progress bar."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import IO
+from pathlib import Path
+from typing import IO, Protocol
 
 from tqdm import tqdm
 
@@ -33,12 +34,64 @@ class Outcome:
     wall_s: float = 0.0
 
 
+class FlightLauncher(Protocol):
+    """Starts flights somewhere (local processes, a Ray cluster) and says when each has ended."""
+
+    def start(self, spec: RunSpec, args: list[str], out: Path) -> object:
+        """Start `fly.py args` writing its run folder `out` (already empty, fly.log goes in it); returns a handle."""
+
+    def exit_code(self, handle: object) -> int | None:
+        """The flight's exit status once it has ended and its run folder is complete in `out`; None while it runs."""
+
+    def stop(self, handles: list[object]) -> None:
+        """Interrupted: have each flight land and close its log (as Ctrl-C would), kill what does not in time."""
+
+
 @dataclass
 class _Running:
     spec: RunSpec
+    handle: object
+    started: float = field(default_factory=time.monotonic)
+    code: int | None = None
+
+
+@dataclass
+class _Process:
     process: subprocess.Popen
     log: IO[str]
-    started: float = field(default_factory=time.monotonic)
+
+
+class LocalLauncher:
+    """Each flight a `fly_command` process on this machine, in its own process group, output to fly.log."""
+
+    def __init__(self, fly_command: Sequence[str]) -> None:
+        self.fly_command = list(fly_command)
+
+    def start(self, spec: RunSpec, args: list[str], out: Path) -> _Process:
+        log = open(out / FLY_LOG, "w")  # noqa: SIM115 - closed when the flight ends
+        # Its own process group: stopping a flight reaches its training process too, and only the runner decides
+        # when flights stop (it forwards an interrupt to each).
+        process = subprocess.Popen([*self.fly_command, *args], stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        return _Process(process, log)
+
+    def exit_code(self, handle: _Process) -> int | None:
+        code = handle.process.poll()
+        if code is not None:
+            handle.log.close()
+        return code
+
+    def stop(self, handles: list[_Process]) -> None:
+        for run in handles:
+            _signal_group(run.process, signal.SIGINT)
+        deadline = time.monotonic() + STOP_GRACE_S
+        for run in handles:
+            try:
+                run.process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(run.process, signal.SIGKILL)
+                run.process.wait()
+            run.log.close()
 
 
 class GridRunner:
@@ -48,7 +101,8 @@ class GridRunner:
     flight one; a run bigger than `jobs` still runs, alone. A run whose folder holds a finished summary.json is
     not flown again; an unfinished folder (an interrupted flight) is emptied and flown again from scratch. Runs
     that build on another (persistent_cut, transfer) start once that one has finished. `fly_command` is the
-    command line up to the script's arguments (tests use a stand-in for fly.py).
+    command line up to the script's arguments (tests use a stand-in for fly.py); `launcher` decides where flights
+    run (default: local processes of `fly_command`; a RayLauncher: tasks of a Ray cluster).
     """
 
     def __init__(
@@ -58,13 +112,14 @@ class GridRunner:
         jobs: int,
         fly_command: Sequence[str],
         progress: bool = True,
+        launcher: FlightLauncher | None = None,
     ) -> None:
         if jobs < 1:
             raise ExperimentError(f"--jobs must be at least 1, got {jobs}")
         self.folder = folder
         self.settings = settings
         self.jobs = jobs
-        self.fly_command = list(fly_command)
+        self.launcher = launcher if launcher is not None else LocalLauncher(fly_command)
         self.progress = progress
 
     def run(self, specs: Sequence[RunSpec]) -> list[Outcome]:
@@ -89,7 +144,10 @@ class GridRunner:
                     if isinstance(outcome, Outcome):
                         outcomes[spec] = outcome
                         bar.update(1)
-                for run in [r for r in running if r.process.poll() is not None]:
+                for run in running:
+                    if run.code is None:
+                        run.code = self.launcher.exit_code(run.handle)
+                for run in [r for r in running if r.code is not None]:
                     running.remove(run)
                     outcomes[run.spec] = self._finish(run)
                     bar.update(1)
@@ -131,18 +189,12 @@ class GridRunner:
             self.folder.mark_skipped(spec, args)
             return Outcome(spec, SKIPPED, args.reason)
         self.folder.start_fresh(spec)
-        log = open(out / FLY_LOG, "w")  # noqa: SIM115 - closed when the flight ends
-        # Its own process group: stopping a flight reaches its training process too, and only the runner decides
-        # when flights stop (it forwards an interrupt to each).
-        process = subprocess.Popen([*self.fly_command, *args], stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
-        running.append(_Running(spec, process, log))
+        running.append(_Running(spec, self.launcher.start(spec, args, out)))
         return STARTED
 
     def _finish(self, run: _Running) -> Outcome:
-        run.log.close()
         wall = time.monotonic() - run.started
-        code = run.process.returncode
+        code = run.code
         if code == 0 and self.folder.state(run.spec) == FINISHED:
             return Outcome(run.spec, FLOWN, wall_s=wall)
         last = self.folder.failure(run.spec) or "no output"
@@ -151,16 +203,7 @@ class GridRunner:
     def _stop(self, running: list[_Running]) -> None:
         """Interrupted: ask every flight to stop (as Ctrl-C would: it lands and closes its log), then kill what
         has not stopped after the grace time. Their folders stay unfinished and are flown again next time."""
-        for run in running:
-            _signal_group(run.process, signal.SIGINT)
-        deadline = time.monotonic() + STOP_GRACE_S
-        for run in running:
-            try:
-                run.process.wait(max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                _signal_group(run.process, signal.SIGKILL)
-                run.process.wait()
-            run.log.close()
+        self.launcher.stop([run.handle for run in running if run.code is None])
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:

@@ -48,6 +48,7 @@ def test_a_tiny_grid_of_real_flights_end_to_end(tmp_path: Path) -> None:
     [
         (["--seeds", "0"], "--seeds must be at least 1"),
         (["--jobs", "0"], "--jobs must be at least 1"),
+        (["--ray", "--dry-run"], "--ray flies runs"),
         (["--quick", "--full"], "not allowed with argument"),
         (["--conditions", "stereo,loop"], "choose from stereo, naive"),
         (["--estimators", "svm"], "choose from cnn, textons"),

@@ -187,3 +187,16 @@ def test_close_empties_the_client(client):
     world = _built(client, 0, SMALL_TEXTURES)
     world.close()
     assert p.getNumBodies(physicsClientId=client) == 0
+
+
+def test_every_episode_shows_its_own_textures(client):
+    # PyBullet caches every file it reads by name for the life of the process: a World that reused its texture file
+    # names showed the first episode's textures in every later episode.
+    world = _built(client, 1, SMALL_TEXTURES)
+    world.build(np.random.default_rng(2), (0.0, 0.0))
+    later = _snapshot(world, client)
+    other = p.connect(p.DIRECT)
+    try:
+        assert np.array_equal(_snapshot(_built(other, 2, SMALL_TEXTURES), other), later)
+    finally:
+        p.disconnect(other)
