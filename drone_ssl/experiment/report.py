@@ -17,14 +17,13 @@ RESULTS_MD = "results.md"
 METHODS = f"""\
 **How to read the figures.** Each cell is a value with its 95% confidence interval over the seeded rooms,
 `value [low, high]`; `(n=1)` means a single run (no interval) and `–` no data. Means of per-run figures (distance,
-switch time, accuracy) use the Student-t interval over runs. Rates (collisions per 10 min, minutes between
-collisions, override share) are pooled over runs — total events over total time in that phase — with a
-percentile bootstrap over runs ({BOOTSTRAP_RESAMPLES} resamples, fixed seed), so that a hard room counts as
-a whole. A comparison A - B is made on the seeds both flew (paired): a paired bootstrap for rates, a paired
-t interval for means; its verdict says "fewer"/"more" only when the interval excludes 0. With few seeds the
-bootstrap interval is optimistic and the t interval wide (it is not clipped to a figure's range: an AUC
-interval past 1 says how little a few rooms can tell); the counts (runs, minutes, collisions) show how much
-evidence there is.
+switch time, accuracy) use a percentile bootstrap of the mean over runs. Rates (collisions per 10 min, minutes
+between collisions, override share) are pooled over runs — total events over total time in that phase — with a
+percentile bootstrap over runs. Every bootstrap draws whole runs ({BOOTSTRAP_RESAMPLES} resamples, fixed seed),
+so that a hard room counts as a whole, and its interval stays inside the figure's range (an AUC never passes 1,
+a time is never negative). A comparison A - B is made on the seeds both flew (paired bootstrap); its verdict
+says "fewer"/"more" only when the interval excludes 0. With few seeds a bootstrap interval is optimistic; the
+counts (runs, minutes, collisions) show how much evidence there is.
 "Mono" flight is the phases `mono` (stereo training wheels on) and `mono_only` (stereo gone). Accuracy is the
 MAE and the ROC AUC of the "obstacle within perception.avoid_distance_m" decision, of the mono estimate (logged
 on every frame, in every phase) against the simulator's free distance ahead (evaluation-only ground truth) and

@@ -1,4 +1,4 @@
-"""Confidence intervals over seeds: Student-t for means, a seeded bootstrap for pooled ratios and their differences."""
+"""Confidence intervals over seeds: seeded percentile bootstraps for means, pooled ratios and their differences."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ class Estimate:
     """A figure with its 95% confidence interval over `n` runs (seeds).
 
     `low`/`high` are NaN when the interval is undefined (one run; a ratio with nothing to divide by);
-    `value` is NaN when there is no data at all. `method`: "t" (Student-t over runs), "bootstrap" (percentile
-    bootstrap over runs) or "paired t" / "paired bootstrap" for differences between conditions on the same seeds.
+    `value` is NaN when there is no data at all. `method`: "bootstrap" (percentile bootstrap over runs) or
+    "paired bootstrap" for differences between conditions on the same seeds.
     """
 
     value: float
@@ -42,56 +42,21 @@ class Estimate:
         return self.has_interval and (self.low > x or self.high < x)
 
 
-def t_two_sided_cdf(t: float, df: int) -> float:
-    """P(|T| < t) for Student's t with integer `df` degrees of freedom (Abramowitz & Stegun 26.7.3-4, exact)."""
-    if df < 1:
-        raise ValueError(f"degrees of freedom must be >= 1, got {df}")
-    if t <= 0:
-        return 0.0
-    theta = math.atan(t / math.sqrt(df))
-    s, c2 = math.sin(theta), math.cos(theta) ** 2
-    if df % 2 == 0:  # sin(theta) * (1 + 1/2 c^2 + 1*3/(2*4) c^4 + ... up to c^(df-2))
-        term = total = 1.0
-        for k in range(1, df // 2):
-            term *= c2 * (2 * k - 1) / (2 * k)
-            total += term
-        return min(1.0, s * total)
-    # odd: 2/pi * (theta + sin cos (1 + 2/3 c^2 + 2*4/(3*5) c^4 + ... up to c^(df-3)))
-    if df == 1:
-        return 2 * theta / math.pi
-    term = total = 1.0
-    for k in range(1, (df - 1) // 2):
-        term *= c2 * (2 * k) / (2 * k + 1)
-        total += term
-    return min(1.0, 2 / math.pi * (theta + s * math.cos(theta) * total))
-
-
-def t_quantile(level: float, df: int) -> float:
-    """The t such that P(|T| < t) = `level` (e.g. 0.95 -> 12.706 for 1 df, 2.262 for 9 df), by bisection."""
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"level must lie strictly between 0 and 1, got {level}")
-    lo, hi = 0.0, 1.0
-    while t_two_sided_cdf(hi, df) < level:
-        hi *= 2.0
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        if t_two_sided_cdf(mid, df) < level:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-12 * max(1.0, hi):
-            break
-    return (lo + hi) / 2
-
-
 def _finite(values: Sequence[float | None]) -> np.ndarray:
     array = np.array([math.nan if v is None else float(v) for v in values], dtype=np.float64)
     return array[np.isfinite(array)]
 
 
-def mean_ci(values: Sequence[float | None], level: float = LEVEL, method: str = "t") -> Estimate:
-    """The mean of the finite values with a Student-t interval (None / NaN values, e.g. runs that never
-    switched, are left out and not counted in n)."""
+def mean_ci(
+    values: Sequence[float | None],
+    level: float = LEVEL,
+    method: str = "bootstrap",
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+) -> Estimate:
+    """The mean of the finite values with a percentile bootstrap interval over runs (None / NaN values, e.g. runs
+    that never switched, are left out and not counted in n). A resampled mean is a mean of observed values, so
+    the interval stays inside the figure's range (an AUC never passes 1, a time is never negative)."""
     x = _finite(values)
     n = int(x.size)
     if n == 0:
@@ -99,8 +64,8 @@ def mean_ci(values: Sequence[float | None], level: float = LEVEL, method: str = 
     mean = float(x.mean())
     if n == 1:
         return Estimate(mean, NAN, NAN, 1, method)
-    half = t_quantile(level, n - 1) * float(x.std(ddof=1)) / math.sqrt(n)
-    return Estimate(mean, mean - half, mean + half, n, method)
+    low, high = _percentiles(x[_resample_indices(n, resamples, seed)].mean(axis=1), level)
+    return Estimate(mean, low, high, n, method)
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, scale: float) -> np.ndarray:
@@ -151,11 +116,12 @@ def ratio_ci(
 
 
 def paired_mean_difference(a: Sequence[float | None], b: Sequence[float | None], level: float = LEVEL) -> Estimate:
-    """Mean of a - b over pairs (the same seed under two conditions) where both are finite, with a t interval."""
+    """Mean of a - b over pairs (the same seed under two conditions) where both are finite, with a paired
+    bootstrap interval (whole seeds resampled)."""
     if len(a) != len(b):
         raise ValueError(f"paired samples differ in length ({len(a)} vs {len(b)})")
     diffs = [x - y for x, y in zip(a, b, strict=True) if _is_finite(x) and _is_finite(y)]
-    return mean_ci(diffs, level, method="paired t")
+    return mean_ci(diffs, level, method="paired bootstrap")
 
 
 def paired_ratio_difference(

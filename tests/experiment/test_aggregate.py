@@ -39,7 +39,7 @@ def test_group_figures_pool_events_over_time() -> None:
     assert naive.figures["min_between_collisions"].value == pytest.approx(50.0 / 15)
     persistent = summarise_group("persistent", "cnn", groups[("persistent", "cnn")])
     switch = persistent.figures["switch_time_s"]
-    assert switch.value == pytest.approx(102.0) and switch.low < 102.0 < switch.high and switch.method == "t"
+    assert switch.value == pytest.approx(102.0) and switch.low < 102.0 < switch.high and switch.method == "bootstrap"
     assert persistent.figures["override_pct"].value == pytest.approx(100 * 10 / 15000)
     # One collision in 50 minutes; the bootstrap's upper bound says it could be rarer still (no collision at all).
     assert persistent.figures["min_between_collisions"].value == pytest.approx(50.0)
