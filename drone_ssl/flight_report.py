@@ -100,8 +100,10 @@ def plot_flight(
     collision_xy: np.ndarray,
     avoid_distance_m: float,
     title: str,
+    switch_rule: dict[str, float] | None = None,
 ) -> list[Path]:
-    """trajectory.png (when positions are known), distances.png and learning_curve.png; returns the paths."""
+    """trajectory.png (when positions are known), distances.png and learning_curve.png, the last two shaded by
+    phase so the switch to mono shows at a glance (`switch_rule`: its bounds drawn on the learning curve)."""
     written = []
     trace = stats.trace
     if not trace:
@@ -114,6 +116,9 @@ def plot_flight(
             path, xy, room_size_m, footprints, collision_xy, phase_segments([f.phase for f in trace]), title
         )
         written.append(path)
+    spans = [
+        (t[first], t[last], colour, label) for first, last, colour, label in phase_segments([f.phase for f in trace])
+    ]
     path = folder / "distances.png"
     series = {
         "stereo label": np.array([f.stereo_m for f in trace]),
@@ -122,7 +127,7 @@ def plot_flight(
     truth = np.array([f.true_m for f in trace])
     if np.isfinite(truth).any():
         series["ground truth ahead"] = truth
-    plot_series(path, t, series, "distance (m)", "nearest obstacle ahead", {"avoid distance": avoid_distance_m})
+    plot_series(path, t, series, "distance (m)", "nearest obstacle ahead", {"avoid distance": avoid_distance_m}, spans)
     written.append(path)
     if history:
         path = folder / "learning_curve.png"
@@ -133,6 +138,6 @@ def plot_flight(
             "FPR": np.array([m.fpr for m in history]),
             "MAE (m)": np.array([m.mae_m for m in history]),
         }
-        plot_series(path, ht, curves, "mono vs stereo (held-out window)", "learning curve")
+        plot_series(path, ht, curves, "mono vs stereo (held-out window)", "learning curve", switch_rule, spans)
         written.append(path)
     return written

@@ -72,9 +72,15 @@ def plot_series(
     ylabel: str,
     title: str = "",
     hlines: dict[str, float] | None = None,
+    spans: Sequence[tuple[float, float, str, str]] = (),
 ) -> None:
-    """Several time series on one axis (e.g. mono vs stereo vs ground-truth distance)."""
+    """Several time series on one axis (e.g. mono vs stereo vs ground-truth distance); `spans` shade the
+    background by (t0, t1, colour, label), e.g. the flight's phases, each label named once in the legend."""
     fig, ax = plt.subplots(figsize=(9, 3.5))
+    named: set[str] = set()
+    for t0, t1, colour, label in spans:
+        ax.axvspan(t0, t1, color=colour, alpha=0.1, lw=0, label=None if label in named else f"phase: {label}")
+        named.add(label)
     for label, values in series.items():
         ax.plot(t, values, lw=1.0, label=label)
     for label, value in (hlines or {}).items():
@@ -82,7 +88,7 @@ def plot_series(
     ax.set_xlabel("time (s)")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

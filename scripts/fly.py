@@ -199,9 +199,13 @@ def report(
     summary = summarise(stats, pilot.learner.history, wall_time_s, facts)
     write_summary(out / "summary.json", summary)
     room_size, footprints, collision_xy = room if room is not None else (None, [], np.zeros((0, 2)))
+    switch_rule = {
+        "switch: TPR at least": config.arbiter.switch_min_tpr,
+        "switch: FPR at most": config.arbiter.switch_max_fpr,
+    }
     plot_flight(
         out, stats, pilot.learner.history, room_size, footprints, collision_xy,
-        config.perception.avoid_distance_m, f"{strategy}, {args.estimator}, {facts['drone']}",
+        config.perception.avoid_distance_m, f"{strategy}, {args.estimator}, {facts['drone']}", switch_rule,
     )  # fmt: skip
     print(summary_table(summary))
     print(f"run folder: {out}")
