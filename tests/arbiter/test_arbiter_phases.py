@@ -66,6 +66,12 @@ def test_switch_to_mono_once_validated_after_the_dwell_time() -> None:
     assert a.update(15.0, stereo(3.0), mono(1.3), None).obstacle  # mono now decides, on its learned threshold
 
 
+def test_the_papers_rule_switches_at_a_false_positive_rate_under_0_4() -> None:
+    # TPR >= 0.95 keeps the drone safe; an FPR under 0.4 only costs detours (van Hecke et al., 2015 rule).
+    assert switches(fly(arbiter(), 0.0, 12.0, metrics=metrics(1.0, 1, tpr=0.95, fpr=0.38)))
+    assert not switches(fly(arbiter(), 0.0, 12.0, metrics=metrics(1.0, 1, tpr=0.94, fpr=0.05)))
+
+
 def test_the_mse_rule_switches_too_unless_turned_off() -> None:
     low_mse = metrics(1.0, 1, tpr=0.5, fpr=0.5, mse_log=0.005)
     assert switches(fly(arbiter(), 0.0, 12.0, metrics=low_mse))

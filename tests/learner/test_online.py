@@ -121,3 +121,17 @@ def test_a_checkpoint_the_training_process_cannot_load_is_one_typed_error(tmp_pa
     bad.write_bytes(b"not a checkpoint")
     with pytest.raises(TrainingProcessError, match=r"CheckpointError: checkpoint .*bad.pt cannot be read safely"):
         TrainingProcess(config.learner, config.perception, (config.camera.width, config.camera.height), bad)
+
+
+def test_a_given_model_is_validated_on_its_first_window() -> None:
+    config = load_config(overrides=["learner.validation_window=20", "learner.buffer_size=100"])
+    image = np.zeros((4, 4), np.uint8)
+    for given, expected_round in ((False, None), (True, 1)):
+        learner = OnlineLearner(config.learner, config.perception, CountingBackend(), given_model=given)
+        for i in range(20):  # no training, no publish: only the weights it started with
+            learner.observe(i * 0.1, image, reading(0.8 if i % 2 else 2.5), MonoReading(0.7 if i % 2 else 2.6, 1.0))
+        metrics = learner.validate(2.0)
+        if expected_round is None:
+            assert metrics is None  # untrained weights are never scored
+        else:
+            assert metrics.learning_round == expected_round and metrics.n == 20 and metrics.roc_auc == 1.0
