@@ -22,7 +22,7 @@ def main() -> int:
     parser.add_argument("--test-rooms", type=int, default=4, help="unseen rooms for the test figures (seeds 900, …)")
     parser.add_argument("--frames", type=int, default=4000, help="training frames over all rooms")
     parser.add_argument("--test-frames", type=int, default=600, help="test frames over the unseen rooms")
-    parser.add_argument("--epochs", type=int, default=20, help="passes over the training frames")
+    parser.add_argument("--epochs", type=int, default=60, help="passes over the training frames (default 60)")
     parser.add_argument("--seed", type=int, default=0, help="training data order and initial weights (default 0)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help=f"folder for {MODEL_FILE} and its .json (default {DEFAULT_OUT}/)")  # fmt: skip
