@@ -238,13 +238,7 @@ def fly_sim(args: argparse.Namespace, signals: ExitSignals) -> int:
         footprints = [(o.footprint().points, o.footprint().radius) for o in drone.world.obstacles]
         collision_xy = np.array([c.position[:2] for c in drone.collisions]).reshape(-1, 2)
     room = (config.sim.room.size_m, footprints, collision_xy)
-    try:  # the summary is written however the flight ended; then the reason is reported
-        report(args, config, out, pilot, stats, model_path, time.perf_counter() - started, room,
-               ending_facts(ended, signals, pilot))  # fmt: skip
-    finally:
-        if ended is not None:
-            raise ended
-    return signals.exit_code or 0
+    return report_then_raise(args, config, out, pilot, stats, model_path, started, room, ended, signals)
 
 
 def fly_drone(args: argparse.Namespace, signals: ExitSignals) -> int:
@@ -265,8 +259,24 @@ def fly_drone(args: argparse.Namespace, signals: ExitSignals) -> int:
     started = time.perf_counter()
     with drone:  # lands on every way out: the end, Ctrl-C, a lost link, an exception
         pilot, stats, model_path, ended = fly(args, config, drone, labeler, out, False, signals, rig=rig)
-    try:  # the summary is written however the flight ended; then the reason is reported
-        report(args, config, out, pilot, stats, model_path, time.perf_counter() - started, None,
+    return report_then_raise(args, config, out, pilot, stats, model_path, started, None, ended, signals)
+
+
+def report_then_raise(
+    args: argparse.Namespace,
+    config: Config,
+    out: Path,
+    pilot: Pilot,
+    stats: FlightStats,
+    model_path: Path | None,
+    started: float,
+    room: tuple | None,
+    ended: BaseException | None,
+    signals: ExitSignals,
+) -> int:
+    """The summary is written however the flight ended; then what ended it is raised, or the exit code returned."""
+    try:
+        report(args, config, out, pilot, stats, model_path, time.perf_counter() - started, room,
                ending_facts(ended, signals, pilot))  # fmt: skip
     finally:
         if ended is not None:

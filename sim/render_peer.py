@@ -20,6 +20,7 @@ import numpy as np
 from drone_ssl.config.schema import Config
 from sim.lighting import Lighting
 from sim.scene_plan import ScenePlan
+from sim.worker_process import stop_worker
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +64,7 @@ class RenderPeer:
         worker, self._worker = self._worker, None
         if worker is None:
             return
-        try:
-            worker.stdin.close()
-            worker.wait(timeout=5.0)
-        except (OSError, subprocess.TimeoutExpired):
-            worker.kill()
-            worker.wait()
-        worker.stdout.close()
+        stop_worker(worker)
 
     def _send(self, message: tuple) -> bool:
         if self._worker is None:

@@ -21,6 +21,7 @@ import numpy as np
 
 from drone_ssl.config.schema import Config
 from sim.scene_plan import ScenePlan
+from sim.worker_process import stop_worker
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +77,7 @@ class ScenePrefetcher:
         worker, self._worker = self._worker, None
         if worker is None:
             return
-        try:
-            worker.stdin.close()
-            worker.wait(timeout=5.0)
-        except (OSError, subprocess.TimeoutExpired):
-            worker.kill()
-            worker.wait()
-        worker.stdout.close()
+        stop_worker(worker)
         for leftover in self.directory.glob("prefetch*.bmp"):
             leftover.unlink(missing_ok=True)
         self._pending.clear()
