@@ -103,7 +103,8 @@ class Arbiter:
         if self.phase is Phase.STEREO:
             decision = self._stereo_decision(t, stereo)
         elif self.phase is Phase.SAFE:
-            decision = Decision(t, Phase.SAFE, None, False, None, None, self.avoid_distance_m)
+            camera_up = stereo is not None and not self.stereo_cut
+            decision = Decision(t, Phase.SAFE, None, False, None, None, self.avoid_distance_m, camera_up=camera_up)
         else:
             decision = self._mono_decision(t, stereo, mono)
         if decision.override_event is not None:

@@ -30,6 +30,7 @@ class Decision:
     override_event: OverrideEvent | None = None  # set on the frame the override started
     switch: PhaseSwitch | None = None  # set on the frame the phase changed
     wheels_counter: float = 0.0
+    camera_up: bool = False  # SAFE: the stereo images still arrive (nothing to match), so looking elsewhere may help
 
     @property
     def blind(self) -> bool:

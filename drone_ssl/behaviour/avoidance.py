@@ -22,6 +22,7 @@ class Mode(str, enum.Enum):
     TURN = "turn"  # yaw until the cue reads clear
     EXTRA_TURN = "extra_turn"  # the further turn: random 1-3 rad (paper) or a margin (freer side)
     HOVER = "hover"  # no trusted cue: hover for a while
+    SEARCH = "search"  # no trusted cue but the stereo images arrive: yaw in place looking for texture
     LAND = "land"  # no trusted cue for too long: land (final)
     BOXED_IN = "boxed_in"  # a full turn found no way out: land (final)
 
@@ -37,8 +38,9 @@ class AvoidanceBehaviour:
     still not clear after `max_turn_rad` it is boxed in and asks to land. Cruising without moving for `stall_s`
     (held by something the cues missed) starts the manoeuvre too. Randomness only from `rng`.
     While the flying cue is blind the drone hovers in place, and after `blind_turn_frames` it turns in place as
-    if for an obstacle (a texture-less view stays blind until the drone looks elsewhere); in SAFE it hovers,
-    then asks to land, and a landing once asked for is never taken back.
+    if for an obstacle (a texture-less view stays blind until the drone looks elsewhere); in SAFE it hovers, then,
+    while the stereo images still arrive, yaws in place up to `safe_search_rad` for a view stereo can match, then
+    asks to land; a landing once asked for is never taken back.
     """
 
     def __init__(self, config: BehaviourConfig, rng: np.random.Generator) -> None:
@@ -63,8 +65,8 @@ class AvoidanceBehaviour:
         if self.mode in (Mode.LAND, Mode.BOXED_IN):
             return self._act(Command.hover(), land=True)
         if decision.phase is Phase.SAFE:
-            return self._safe(t)
-        if self.mode is Mode.HOVER:  # a trusted cue is back before the landing was asked for
+            return self._safe(t, decision, state, dt)
+        if self.mode in (Mode.HOVER, Mode.SEARCH):  # a trusted cue is back before the landing was asked for
             self._enter(Mode.CRUISE, t)
         if self.mode is Mode.CRUISE:
             return self._cruise(t, decision, state, dt)
@@ -80,12 +82,24 @@ class AvoidanceBehaviour:
         if mode is Mode.CRUISE:
             self.speed.reset()
 
-    def _safe(self, t: float) -> Action:
-        if self.mode is not Mode.HOVER:
+    def _safe(self, t: float, decision: Decision, state: DroneState, dt: float) -> Action:
+        """Hover; if stereo only lacks texture (its images still arrive), then yaw in place up to
+        `safe_search_rad` looking for a view it can match; land when that finds nothing or the camera is gone."""
+        c = self.config
+        if self.mode not in (Mode.HOVER, Mode.SEARCH):
             self._enter(Mode.HOVER, t)
-        if t - self._since >= self.config.safe_hover_s:
-            self._enter(Mode.LAND, t)
-            return self._act(Command.hover(), land=True)
+        if self.mode is Mode.HOVER and t - self._since >= c.safe_hover_s:
+            if not decision.camera_up or c.safe_search_rad <= 0:
+                self._enter(Mode.LAND, t)
+                return self._act(Command.hover(), land=True)
+            self._enter(Mode.SEARCH, t)
+            self.speed.reset()
+            self.yaw.start(state.yaw, self._direction)
+        if self.mode is Mode.SEARCH:
+            if not decision.camera_up or self.yaw.update(state.yaw) >= c.safe_search_rad:
+                self._enter(Mode.LAND, t)
+                return self._act(Command.hover(), land=True)
+            return self._act(self.speed.command(state, dt, 0.0, self._direction * c.turn_rate))
         return self._act(Command.hover())
 
     def _cruise(self, t: float, decision: Decision, state: DroneState, dt: float) -> Action:

@@ -77,6 +77,8 @@ class BehaviourConfig:
     stall_turn_rad: float = spec(1.0, lo=0.0, hi=6.3)  # least extra turn after a stall
     max_turn_rad: float = spec(13.0, lo=1.0, hi=60.0)  # still not clear after this much yaw: boxed in, land
     safe_hover_s: float = spec(2.0, lo=0.0, hi=60.0)  # hover this long without a trusted cue, then land
+    # ...unless the stereo images still arrive (a texture-less view): first yaw in place this far looking for one
+    safe_search_rad: float = spec(6.3, lo=0.0, hi=60.0)
 
     def __post_init__(self) -> None:
         if self.paper_extra_max_rad < self.paper_extra_min_rad:

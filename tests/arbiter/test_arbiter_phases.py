@@ -166,6 +166,15 @@ def test_stereo_lost_before_mono_is_validated_is_safe() -> None:
     for strategy in ("naive", "persistent"):
         lost = arbiter(strategy).update(0.0, None, mono(3.0), None)
         assert lost.phase is Phase.SAFE and "mono not validated" in lost.switch.reason
+        assert not lost.camera_up  # no right image: looking around cannot bring stereo back
+
+
+def test_safe_says_whether_the_stereo_images_still_arrive() -> None:
+    a = arbiter()
+    unmatched = dataclasses.replace(stereo(None), available=False)  # images arrive, nothing to match
+    assert a.update(0.0, unmatched, mono(3.0), None).camera_up
+    a.cut_stereo()
+    assert not a.update(0.1, unmatched, mono(3.0), None).camera_up
 
 
 def test_a_mono_that_stops_reading_hands_back_to_stereo_without_waiting_out_the_dwell() -> None:

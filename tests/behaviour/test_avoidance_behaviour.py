@@ -1,5 +1,5 @@
 """The avoidance behaviour on scripted decisions: cruise, stop, turn toward the freer side, the paper's extra turn,
-hover-then-land without a trusted cue."""
+hover-then-land without a trusted cue (after looking around in place when only texture is missing)."""
 
 from __future__ import annotations
 
@@ -164,6 +164,24 @@ def test_no_trusted_cue_hover_then_land_and_never_take_it_back() -> None:
     assert f.t == pytest.approx(BehaviourConfig().safe_hover_s + DT)
     back = f.step(decision(f.t))  # a cue returns too late: the landing stands
     assert back.land and back.state == "land"
+
+
+def test_a_texture_less_view_turns_in_place_looking_for_texture_then_lands() -> None:
+    f = Flight(behaviour(), forward=0.0)
+    safe = lambda t: decision(t, distance=None, phase=Phase.SAFE, camera_up=True)  # noqa: E731
+    search = f.until("search", safe)
+    assert f.t == pytest.approx(BehaviourConfig().safe_hover_s + DT) and not search.land
+    assert search.command.yaw != 0 and search.command.pitch == 0 and search.command.roll == 0  # in place
+    land = f.until("land", safe)
+    turned = sum(abs(a.command.yaw) * YAW_RATE * DT for a in f.actions if a.state == "search")
+    assert land.land and BehaviourConfig().safe_search_rad <= turned < BehaviourConfig().safe_search_rad + 0.2
+
+
+def test_stereo_back_during_the_search_resumes_flight() -> None:
+    f = Flight(behaviour(), forward=0.0)
+    f.until("search", lambda t: decision(t, distance=None, phase=Phase.SAFE, camera_up=True))
+    a = f.step(decision(f.t))
+    assert a.state == "cruise" and not a.land
 
 
 def test_a_cue_back_within_the_hover_time_resumes_flight() -> None:
