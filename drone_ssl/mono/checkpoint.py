@@ -149,12 +149,12 @@ def check_sizes(metadata: CnnMetadata, path: Path) -> None:
         raise CheckpointError(f"checkpoint {path}: input size {width}x{height} is outside {MIN_SIDE_PX}..{MAX_SIDE_PX}")
     if not 1 <= stem <= MAX_STEM_PX:
         raise CheckpointError(f"checkpoint {path}: stem_px must be 1..{MAX_STEM_PX}, got {stem}")
-    step = stem * 2 ** (len(channels) - 1)
+    step = stem * 2 ** (len(channels) - 1)  # the last stage's cell (its padded grid rounds up)
     inputs = [1, *channels[:-1]]
     kernels = [stem * stem] + [9] * (len(channels) - 1)
     convs = sum(k * c_in * c_out + 4 * c_out for k, c_in, c_out in zip(kernels, inputs, channels, strict=True))
     convs += 9 * channels[-2] + 1  # the depth head
-    dense = channels[-1] * (height // step) * (width // step) * 33 + 32 * 2 + 2
+    dense = channels[-1] * -(-height // step) * -(-width // step) * 33 + 32 * 2 + 2
     if convs + dense > MAX_PARAMETERS:
         raise CheckpointError(
             f"checkpoint {path} declares {convs + dense:,} parameters (limit {MAX_PARAMETERS:,}); not a usable model"

@@ -25,7 +25,8 @@ class MonoDepthNet(nn.Module):
     lighting before the first weight sees it.
 
     Input: (B, 1, H, W) float32 grey levels 0..255. Outputs: log distance (B,), log of the expected absolute
-    log error (B,) (a Laplace scale, turned into a confidence), log depth (B, H/s, W/s), s = stem_px * 2^(n-2).
+    log error (B,) (a Laplace scale, turned into a confidence), log depth (B, H/s, W/s), s = stem_px * 2^(n-2);
+    H and W must be multiples of s.
     """
 
     def __init__(self, channels: list[int] | tuple[int, ...], width: int, height: int, stem_px: int = 4) -> None:
@@ -35,7 +36,7 @@ class MonoDepthNet(nn.Module):
             raise ConfigError("perception.cnn.channels", "needs at least 2 stages (one feeds the depth map)")
         if stem_px < 1:
             raise ConfigError("perception.cnn.stem_px", f"must be at least 1, got {stem_px}")
-        step = stem_px * 2 ** (stages - 1)
+        step = stem_px * 2 ** (stages - 2)  # the depth map's cell: its targets are whole cells of the image
         if width % step or height % step:
             raise ConfigError(
                 "camera.width",
@@ -51,7 +52,7 @@ class MonoDepthNet(nn.Module):
             self.stages.append(nn.Sequential(conv, nn.BatchNorm2d(out), nn.ReLU(inplace=True)))
             previous = out
         self.depth_head = nn.Conv2d(self.channels[-2], 1, 3, padding=1)
-        flat = self.channels[-1] * (height // step) * (width // step)
+        flat = self.channels[-1] * -(-height // (2 * step)) * -(-width // (2 * step))  # the last, padded stage
         self.distance_head = nn.Sequential(nn.Flatten(), nn.Linear(flat, 32), nn.ReLU(inplace=True), nn.Linear(32, 2))
         self._init_biases()
 

@@ -119,6 +119,10 @@ class DistributedNet(DistributedDataParallel):
         return self.module.channels
 
     @property
+    def stem_px(self) -> int:
+        return self.module.stem_px
+
+    @property
     def depth_grid(self) -> tuple[int, int]:
         return self.module.depth_grid
 

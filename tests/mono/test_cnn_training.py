@@ -80,7 +80,7 @@ def test_depth_targets_use_only_known_pixels() -> None:
 def test_wrong_camera_size_for_the_network_is_a_config_error() -> None:
     from drone_ssl.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="must be a multiple of 32"):
+    with pytest.raises(ConfigError, match="must be a multiple of 16"):
         CnnTrainer(PERCEPTION, 120, 90)
 
 

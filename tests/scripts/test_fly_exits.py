@@ -69,7 +69,9 @@ def test_the_trainer_dying_mid_flight_lands_keeps_the_log_and_summary_and_exits_
 
 def _nan_checkpoint(tmp_path: Path) -> Path:
     payload = torch.load(Path(__file__).resolve().parents[2] / "models" / "mono_cnn_default.pt", weights_only=True)
-    payload["state_dict"] = {k: torch.full_like(v, float("nan")) for k, v in payload["state_dict"].items()}
+    payload["state_dict"] = {
+        k: torch.full_like(v, float("nan")) if v.is_floating_point() else v for k, v in payload["state_dict"].items()
+    }
     torch.save(payload, tmp_path / "nan.pt")
     return tmp_path / "nan.pt"
 
