@@ -35,27 +35,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     return parser
 
 
-def wait_control(emulator: ARDroneEmulator, states: tuple, timeout: float) -> float | None:
-    """Poll the emulator's state machine every millisecond; the monotonic time it entered `states`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if emulator.machine.control in states:
-            return time.monotonic()
-        time.sleep(0.001)
-    return None
-
-
 def raw_land_floor(emulator: ARDroneEmulator) -> float | None:
     """The peer: a bare client takes off and sends REF land itself; the wire and emulator's own share."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.connect(("127.0.0.1", emulator.ports.at))
         sock.send(at.ref(1, takeoff=True).encode())
-        if wait_control(emulator, AIRBORNE, 10.0) is None:
+        if emulator.entered(AIRBORNE, 10.0) is None:
             return None
         sent = time.monotonic()
         sock.send(at.ref(2, takeoff=False).encode())
-        landing = wait_control(emulator, LANDING, 2.0)
-        wait_control(emulator, (ControlState.LANDED,), 10.0)
+        landing = emulator.entered(LANDING, 2.0)
+        emulator.entered((ControlState.LANDED,), 10.0)
     return None if landing is None else landing - sent
 
 
@@ -67,20 +57,20 @@ def one_flight(emulator: ARDroneEmulator, calib: Path, out: Path, name: str, gro
                "--set", f"bridge.config_port={p.config}", "--set", "log.depth_maps=false"]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        if wait_control(emulator, AIRBORNE, 120.0) is None:
+        if emulator.entered(AIRBORNE, 120.0) is None:
             return {"error": "fly.py never took off"}
         time.sleep(fly_s)
         signum = getattr(signal, name)
         sent = time.monotonic()
         (os.killpg if group else os.kill)(process.pid, signum)
-        landing = wait_control(emulator, LANDING, 5.0)
+        landing = emulator.entered(LANDING, 5.0)
         code = process.wait(120)
         exited = time.monotonic()
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    wait_control(emulator, (ControlState.LANDED,), 10.0)
+    emulator.entered((ControlState.LANDED,), 10.0)
     summary = json.loads((out / "summary.json").read_text()) if (out / "summary.json").exists() else {}
     return {
         "exit_code": code,

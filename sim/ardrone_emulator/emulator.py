@@ -137,6 +137,16 @@ class ARDroneEmulator:
             time.sleep(0.01)
         return predicate(self.machine)
 
+    def entered(self, states: tuple, timeout: float) -> float | None:
+        """Poll the control state every millisecond; the monotonic time it was first seen in `states` (None on
+        timeout): fine enough to time a land command against a 100 ms bound."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.machine.control in states:
+                return time.monotonic()
+            time.sleep(0.001)
+        return None
+
     def _keep(self, server: S) -> S:
         self._servers.append(server)
         return server

@@ -126,16 +126,6 @@ def _emulator_args(emulator: ARDroneEmulator, out: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def _wait_control(emulator: ARDroneEmulator, states: tuple, timeout: float) -> float | None:
-    """Poll the emulator's state machine every millisecond; the monotonic time it entered `states`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if emulator.machine.control in states:
-            return time.monotonic()
-        time.sleep(0.001)
-    return None
-
-
 def test_ctrl_c_twice_on_the_real_drone_path_lands_within_100_ms(flights, tmp_path: Path) -> None:
     config = load_config(overrides=["sim.seed=2", "sim.obstacles.count=2"])
     cam = config.camera
@@ -149,7 +139,7 @@ def test_ctrl_c_twice_on_the_real_drone_path_lands_within_100_ms(flights, tmp_pa
         flight.wait_flying(sim_time_s=2.0)
         assert emulator.machine.control in (ControlState.FLYING, ControlState.HOVERING)
         sent = flight.signal(signal.SIGINT)
-        landing = _wait_control(emulator, LANDING, 2.0)
+        landing = emulator.entered(LANDING, 2.0)
         flight.signal(signal.SIGINT)  # impatient: forces the landing, must not break the save
         assert landing is not None and landing - sent < 0.1, "the land command took longer than 100 ms"
         assert flight.wait(60) == 130, flight.stderr[-3000:]
@@ -173,7 +163,7 @@ def test_sigterm_flying_mono_on_the_emulators_front_camera(flights, tmp_path: Pa
         flights.append(flight)
         flight.wait_flying(sim_time_s=2.0)
         sent = flight.signal(signal.SIGTERM, group=False)
-        landing = _wait_control(emulator, LANDING, 2.0)
+        landing = emulator.entered(LANDING, 2.0)
         assert landing is not None and landing - sent < 0.1
         assert flight.wait(60) == 143, flight.stderr[-3000:]
         assert emulator.wait_until(lambda m: m.control is ControlState.LANDED, 10.0)
