@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from experiment_fixtures import FAKE_FLY
+from experiment_fixtures import FAKE_FLY, ctrl_c_after
 
 from drone_ssl.experiment import ExperimentFolder, FlightSettings, Grid, GridRunner
 from drone_ssl.experiment.folder import FINISHED, UNFINISHED
@@ -112,17 +111,8 @@ def test_an_interrupted_study_stops_its_ray_flights_and_flies_them_again(local_r
     folder = ExperimentFolder(tmp_path / "exp")
     grid = Grid(("stereo",), ("textons",), (0, 1), SETTINGS)
 
-    def ctrl_c(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGALRM, ctrl_c)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, 4.0)  # the flights have started (Ray workers are warm) by then
-        with pytest.raises(KeyboardInterrupt):
-            run_on_ray(folder, grid, hang)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    with ctrl_c_after(4.0), pytest.raises(KeyboardInterrupt):  # the flights have started (Ray workers are warm) by then
+        run_on_ray(folder, grid, hang)
     for spec in grid.runs():  # each flight got the interrupt (it lands, as fly.py does) and none finished
         assert (folder.run_folder(spec) / "interrupted").is_file()
         assert folder.state(spec) == UNFINISHED

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import signal
 from pathlib import Path
 
 import pytest
-from experiment_fixtures import FAKE_FLY_COMMAND
+from experiment_fixtures import FAKE_FLY_COMMAND, ctrl_c_after
 
 from drone_ssl.experiment import ExperimentError, ExperimentFolder, FlightSettings, Grid, GridRunner
 from drone_ssl.experiment.folder import FINISHED, SKIPPED, UNFINISHED
@@ -116,17 +115,8 @@ def test_an_interrupted_experiment_stops_its_flights_and_leaves_them_to_fly_agai
     folder = ExperimentFolder(tmp_path / "exp")
     grid = Grid(("stereo",), ("textons",), (0, 1), SETTINGS)
 
-    def ctrl_c(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGALRM, ctrl_c)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, 1.5)
-        with pytest.raises(KeyboardInterrupt):
-            GridRunner(folder, SETTINGS, 2, FAKE_FLY_COMMAND, progress=False).run(grid.runs())
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    with ctrl_c_after(1.5), pytest.raises(KeyboardInterrupt):
+        GridRunner(folder, SETTINGS, 2, FAKE_FLY_COMMAND, progress=False).run(grid.runs())
     for spec in grid.runs():  # each flight got the interrupt and ended; none finished
         assert (folder.run_folder(spec) / "interrupted").is_file()
         assert folder.state(spec) == UNFINISHED
