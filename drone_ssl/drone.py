@@ -17,6 +17,10 @@ class Drone(Protocol):
     a normal return leaves the drone on the ground.
     """
 
+    # Seconds between stereo frames, the loop's period: the device's to say (the simulator's sim.camera_hz,
+    # a real drone's bridge.camera_hz), never a setting of another device.
+    frame_period_s: float
+
     def connect(self) -> None:
         """Open the link (or start the simulation); idempotent."""
         ...

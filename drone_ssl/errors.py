@@ -20,10 +20,6 @@ class ConfigError(DroneSSLError):
         return (ConfigError, (self.key, self.problem))
 
 
-class SimError(DroneSSLError):
-    """The simulator cannot do what was asked (e.g. obstacles that cannot fit)."""
-
-
 class DroneError(DroneSSLError):
     """A drone (real or simulated) failed or was used out of order."""
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from drone_ssl.arbiter import Arbiter
 from drone_ssl.behaviour import AvoidanceBehaviour
-from drone_ssl.config import Config
+from drone_ssl.config import BrainConfig
 from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneSSLError
 from drone_ssl.flightlog import FlightLogWriter
@@ -26,7 +26,7 @@ from drone_ssl.stereo.rectifier import Rectifier
 ESTIMATORS = ("cnn", "textons")
 
 
-def make_backend(config: Config, estimator: str, model: Path | None) -> TrainingBackend:
+def make_backend(config: BrainConfig, estimator: str, model: Path | None) -> TrainingBackend:
     """The mono estimator (fresh, or loaded from `model`) with the half of the learner that trains it."""
     perception, camera = config.perception, config.camera
     if estimator == "cnn":
@@ -43,7 +43,7 @@ def make_backend(config: Config, estimator: str, model: Path | None) -> Training
     raise DroneSSLError(f"unknown estimator {estimator!r}; choose one of: {', '.join(ESTIMATORS)}")
 
 
-def labeler_for_stream(calibration: StereoCalibration, config: Config) -> StereoLabeler:
+def labeler_for_stream(calibration: StereoCalibration, config: BrainConfig) -> StereoLabeler:
     """A labeler for pairs that were rectified with `calibration` and then resized to the camera config's size:
     the rectified focal length scales with the resize, the baseline does not."""
     rectified = Rectifier(calibration)
@@ -56,7 +56,7 @@ def labeler_for_stream(calibration: StereoCalibration, config: Config) -> Stereo
 
 def build_pilot(
     drone: Drone,
-    config: Config,
+    config: BrainConfig,
     labeler: StereoLabeler,
     estimator: str = "cnn",
     model: Path | None = None,
@@ -79,7 +79,7 @@ def build_pilot(
         learner,
         arbiter,
         behaviour,
-        frame_period_s=1.0 / config.sim.camera_hz,
+        frame_period_s=drone.frame_period_s,
         lock_step=lock_step,
         evaluator=evaluator,
         log=log,

@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from drone_ssl.config.schema import Config
 from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError
 from drone_ssl.stereo.calibration import CalibrationError, StereoCalibration
-from firmware_bridge.ardrone2 import ARDrone2
-from firmware_bridge.bebop import Bebop2
-from firmware_bridge.frames import StereoSource
-from firmware_bridge.front_camera import FrontCamera
-from firmware_bridge.stereo_stream import StereoStream
+from firmware_bridge.ardrone2.drone import ARDrone2
+from firmware_bridge.ardrone2.front_camera import FrontCamera
+from firmware_bridge.bebop2.drone import Bebop2
+from firmware_bridge.cameras.frames import StereoSource
+from firmware_bridge.cameras.stereo_stream import StereoStream
+from firmware_bridge.config import BridgeSetup
 
 
 def real_drone(
-    config: Config,
+    config: BridgeSetup,
     host: str,
     stereo: str | int | None = None,
     calibration: str | Path | None = None,

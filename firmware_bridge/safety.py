@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from drone_ssl.config.bridge import BridgeConfig
 from drone_ssl.types import Command, DroneState
+from firmware_bridge.config import BridgeConfig
 
 
 class Action(Enum):

@@ -6,15 +6,12 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
+import bench_bridge
+import bench_exits
+import bench_perception
 
-import bench_bridge  # noqa: E402
-import bench_exits  # noqa: E402
-import bench_perception  # noqa: E402
-
-from drone_ssl.cli import add_config_args, add_duration, config_from_args, main_guard  # noqa: E402
+from app.cli import add_config_args, add_duration, config_from_args, main_guard
 
 
 def progress(text: str) -> None:
@@ -32,7 +29,7 @@ def print_figures(figures: dict, indent: int = 0) -> None:
 
 
 def bench_sim(args: argparse.Namespace) -> dict:
-    from sim import benchmark
+    from lab.bench import sim as benchmark
 
     config = config_from_args(args)
     return benchmark.run(
@@ -45,8 +42,8 @@ def bench_sim(args: argparse.Namespace) -> dict:
 
 
 def bench_logs(args: argparse.Namespace) -> dict:
-    from drone_ssl.flightlog import benchmark as log_benchmark
-    from drone_ssl.replay import benchmark as retrain_benchmark
+    from lab.bench import flightlog as log_benchmark
+    from lab.bench import retrain as retrain_benchmark
 
     config = config_from_args(args)
     width, height = config.camera.width, config.camera.height
@@ -59,7 +56,7 @@ def bench_logs(args: argparse.Namespace) -> dict:
 
 
 def bench_loop(args: argparse.Namespace) -> dict:
-    from sim import loop_benchmark
+    from lab.bench import loop as loop_benchmark
 
     config = config_from_args(args)
     return loop_benchmark.run(config, seconds=args.duration, progress=progress)

@@ -8,12 +8,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from drone_ssl.cli import add_duration
-from drone_ssl.config import load_config
-from drone_ssl.config.schema import Config
+from app.cli import add_duration
+from app.config import Config, load_config
 from drone_ssl.types import Command
-from firmware_bridge.ardrone2 import ARDrone2
-from firmware_bridge.protocol.navdata import NavState
+from firmware_bridge.ardrone2.drone import ARDrone2
+from firmware_bridge.ardrone2.protocol.navdata import NavState
 from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, KinematicBody
 from sim.ardrone_emulator.events import WireEvent
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from drone_ssl.config import load_config
+from app.config import load_config
 from drone_ssl.stereo.calibration import StereoCalibration
-from firmware_bridge.protocol import at
-from firmware_bridge.protocol.navdata import ControlState
+from firmware_bridge.ardrone2.protocol import at
+from firmware_bridge.ardrone2.protocol.navdata import ControlState
 from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, KinematicBody, Timing
 
 FLY = Path(__file__).resolve().parent / "fly.py"

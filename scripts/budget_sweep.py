@@ -16,11 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from drone_ssl.cli import main_guard  # noqa: E402
-from drone_ssl.config import load_config  # noqa: E402
-from drone_ssl.experiment.budget import TEXTONS, budget_row, plot, write_table  # noqa: E402
+from app.cli import main_guard
+from app.config import load_config
+from lab.experiment.budget import TEXTONS, budget_row, plot, write_table
 
 EXPERIMENT = Path(__file__).resolve().parent / "experiment.py"
 WINDOW_S = 30.0

@@ -8,16 +8,13 @@ Pairs are matched by file name (left/0001.png with right/0001.png).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import cv2
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
-
-from drone_ssl.cli import main_guard, out_file  # noqa: E402
-from drone_ssl.stereo.calibration import CalibrationError  # noqa: E402
-from drone_ssl.stereo.chessboard import Chessboard, calibrate_stereo  # noqa: E402
+from app.cli import main_guard, out_file
+from drone_ssl.stereo.calibration import CalibrationError
+from drone_ssl.stereo.chessboard import Chessboard, calibrate_stereo
 
 CALIBRATION_FILE = "stereo_calibration.yaml"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".tif", ".tiff"}

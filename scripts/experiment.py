@@ -23,10 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
-
-from drone_ssl.cli import add_config_args, config_from_args, main_guard  # noqa: E402
-from drone_ssl.experiment import (  # noqa: E402
+from app.cli import add_config_args, config_from_args, main_guard
+from lab.experiment import (
     CONDITIONS,
     ESTIMATORS,
     PRESETS,
@@ -36,8 +34,8 @@ from drone_ssl.experiment import (  # noqa: E402
     GridRunner,
     parse_shard,
 )
-from drone_ssl.experiment.folder import FINISHED  # noqa: E402
-from drone_ssl.experiment.runner import BLOCKED, FAILED  # noqa: E402
+from lab.experiment.folder import FINISHED
+from lab.experiment.runner import BLOCKED, FAILED
 
 ROOT = Path(__file__).resolve().parent.parent
 FLY = ROOT / "scripts" / "fly.py"
@@ -164,7 +162,7 @@ def fly(args: argparse.Namespace, folder: ExperimentFolder, grid: Grid, specs: l
     """Fly what is not finished: as local processes, or as Ray tasks with --ray."""
     if args.ray is None:
         return GridRunner(folder, grid.settings, args.jobs, [sys.executable, str(FLY)]).run(specs)
-    from drone_ssl.experiment.ray_launcher import RayLauncher, cluster_cpus, start_ray
+    from lab.experiment.ray_launcher import RayLauncher, cluster_cpus, start_ray
 
     start_ray(None if args.ray == LOCAL_RAY else args.ray, num_cpus=args.jobs)
     import ray
@@ -213,8 +211,8 @@ def main() -> int:
         raise ExperimentError(
             f"{folder.path} holds flights made with other settings (or none); pass the arguments they were flown with"
         )
-    from drone_ssl.experiment.collect import collect  # the report side loads torch and matplotlib: not before
-    from drone_ssl.experiment.report import write_report
+    from lab.experiment.collect import collect  # the report side loads torch and matplotlib: not before
+    from lab.experiment.study_report import write_report
 
     records = collect(folder, grid.runs(), grid.window_s, args.jobs)
     command = "python scripts/experiment.py " + shlex.join(sys.argv[1:])

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
-
-from drone_ssl.cli import main_guard  # noqa: E402
+from app.cli import main_guard
 
 DEFAULT_CHECKPOINT = Path("models/mono_cnn_default.pt")
 

@@ -7,28 +7,27 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
+import numpy as np
+from tqdm import tqdm
 
-import numpy as np  # noqa: E402
-from tqdm import tqdm  # noqa: E402
-
-from drone_ssl import __version__  # noqa: E402
-from drone_ssl.cli import add_config_args, config_from_args, main_guard, run_folder  # noqa: E402
-from drone_ssl.config import Config, dump_config  # noqa: E402
-from drone_ssl.config.flight import STRATEGY_NAMES  # noqa: E402
-from drone_ssl.drone import Drone  # noqa: E402
-from drone_ssl.exit_signals import ExitSignals  # noqa: E402
-from drone_ssl.flight_end import ending_facts, finish_flight  # noqa: E402
-from drone_ssl.flight_report import plot_flight, summarise, summary_table, write_summary  # noqa: E402
-from drone_ssl.flight_stats import FlightStats  # noqa: E402
-from drone_ssl.flightlog import FlightLogWriter  # noqa: E402
-from drone_ssl.flightlog.live import DEFAULT_PORT, LOCALHOST, LiveServer  # noqa: E402
-from drone_ssl.flightlog.transforms import CameraRig  # noqa: E402
-from drone_ssl.input_files import check_flight_inputs  # noqa: E402
-from drone_ssl.pilot import Evaluation, Evaluator, FrameResult, Pilot  # noqa: E402
-from drone_ssl.stack import ESTIMATORS, build_pilot, labeler_for_stream  # noqa: E402
-from drone_ssl.stereo.calibration import StereoCalibration  # noqa: E402
-from drone_ssl.stereo.labeler import StereoLabeler  # noqa: E402
+from app.cli import add_config_args, config_from_args, main_guard, run_folder
+from app.config import Config, real_flight_check
+from app.exit_signals import ExitSignals
+from app.flight_end import ending_facts, finish_flight
+from app.input_files import check_flight_inputs
+from drone_ssl import __version__
+from drone_ssl.config import dump_config
+from drone_ssl.config.flight import STRATEGY_NAMES
+from drone_ssl.drone import Drone
+from drone_ssl.flight_report import plot_flight, summarise, summary_table, write_summary
+from drone_ssl.flight_stats import FlightStats
+from drone_ssl.flightlog import FlightLogWriter
+from drone_ssl.flightlog.live import DEFAULT_PORT, LOCALHOST, LiveServer
+from drone_ssl.flightlog.transforms import CameraRig
+from drone_ssl.pilot import Evaluation, Evaluator, FrameResult, Pilot
+from drone_ssl.stack import ESTIMATORS, build_pilot, labeler_for_stream
+from drone_ssl.stereo.calibration import StereoCalibration
+from drone_ssl.stereo.labeler import StereoLabeler
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -36,7 +35,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--sim", action="store_true", help="fly the PyBullet room simulator")
     target.add_argument("--drone", metavar="HOST", help="fly a real AR.Drone 2.0 at this address")
-    parser.add_argument("--seed", type=int, default=None, help="room, textures and flight seed (default sim.seed)")
+    parser.add_argument(
+        "--seed", type=int, default=None, help="room, textures and flight seed (default sim.seed; 0 on a real drone)"
+    )
     parser.add_argument(
         "--duration", type=float, default=120.0, metavar="SECONDS", help="flight time (simulated time with --sim)"
     )
@@ -107,6 +108,7 @@ def fly(
     out: Path,
     lock_step: bool,
     signals: ExitSignals,
+    seed: int,
     evaluator: Evaluator | None = None,
     rig: CameraRig | None = None,
 ) -> tuple[Pilot, FlightStats, Path | None, BaseException | None]:
@@ -114,19 +116,17 @@ def fly(
     happens; returns what ended the flight (None: it ran its course) for the caller to report, then raise."""
     view = None
     if args.view:
-        from drone_ssl.live_view import LiveView
+        from app.live_view import LiveView
 
         view = LiveView()
-    log = open_log(args, config, out, lock_step, rig)
+    log = open_log(args, config, out, lock_step, seed, rig)
     try:
-        pilot = build_pilot(
-            drone, config, labeler, args.estimator, args.model, lock_step, evaluator, config.sim.seed, log
-        )
+        pilot = build_pilot(drone, config, labeler, args.estimator, args.model, lock_step, evaluator, seed, log)
     except BaseException:
         if log is not None:
             log.close()
         raise
-    status = StatusLine(pilot, round(args.duration * config.sim.camera_hz))
+    status = StatusLine(pilot, round(args.duration / drone.frame_period_s))
 
     def on_frame(result: FrameResult) -> None:
         status(result)
@@ -155,7 +155,7 @@ def fly(
 
 
 def open_log(
-    args: argparse.Namespace, config: Config, out: Path, lock_step: bool, rig: CameraRig | None
+    args: argparse.Namespace, config: Config, out: Path, lock_step: bool, seed: int, rig: CameraRig | None
 ) -> FlightLogWriter | None:
     """The flight's MCAP log (log.enabled) and/or live server (--live); on a real drone a full queue drops
     frames rather than stall."""
@@ -166,7 +166,7 @@ def open_log(
         print(f"live: Foxglove -> Open connection -> {live.url}", file=sys.stderr)
     versions = {"drone_ssl": __version__, "estimator": args.estimator, "model": str(args.model or "untrained")}
     metadata = {"strategy": config.arbiter.strategy, "drone": "sim" if args.sim else args.drone,
-                "seed": config.sim.seed}  # fmt: skip
+                "seed": seed}  # fmt: skip
     return FlightLogWriter(
         out / "flight.mcap" if config.log.enabled else None, dump_config(config), versions, metadata,
         depth_maps=config.log.depth_maps, chunk_period_s=config.log.chunk_period_s, drop_when_full=not lock_step,
@@ -190,7 +190,7 @@ def report(
         **(ending or {}),
         "strategy": strategy,
         "estimator": args.estimator,
-        "seed": config.sim.seed if args.sim else None,
+        "seed": config.sim.seed if args.sim else args.seed or 0,
         "drone": "sim" if args.sim else args.drone,
         "cut_stereo_at_s": args.cut_stereo_at,
         "learning_rounds": pilot.learner.rounds,
@@ -234,7 +234,9 @@ def fly_sim(args: argparse.Namespace, signals: ExitSignals) -> int:
             return Evaluation(drone.ground_truth().nearest_ahead_m, len(drone.collisions))
 
         rig = CameraRig(drone.rig.calibration, config.camera.forward_offset_m)
-        pilot, stats, model_path, ended = fly(args, config, drone, labeler, out, True, signals, evaluator, rig)
+        pilot, stats, model_path, ended = fly(
+            args, config, drone, labeler, out, True, signals, config.sim.seed, evaluator, rig
+        )
         footprints = [(o.footprint().points, o.footprint().radius) for o in drone.world.obstacles]
         collision_xy = np.array([c.position[:2] for c in drone.collisions]).reshape(-1, 2)
     room = (config.sim.room.size_m, footprints, collision_xy)
@@ -245,6 +247,7 @@ def fly_drone(args: argparse.Namespace, signals: ExitSignals) -> int:
     from firmware_bridge.factory import real_drone
 
     config, out = prepare(args, [])
+    real_flight_check(config)  # keys that once set a real flight name what to write now
     check_flight_inputs(config, args.estimator, args.model, args.calib)  # every file named, before connecting
     rig = None
     if args.calib is not None:
@@ -258,7 +261,9 @@ def fly_drone(args: argparse.Namespace, signals: ExitSignals) -> int:
     signals.land_now, signals.force_land = drone.request_land, getattr(drone, "force_land", drone.request_land)
     started = time.perf_counter()
     with drone:  # lands on every way out: the end, Ctrl-C, a lost link, an exception
-        pilot, stats, model_path, ended = fly(args, config, drone, labeler, out, False, signals, rig=rig)
+        pilot, stats, model_path, ended = fly(
+            args, config, drone, labeler, out, False, signals, args.seed or 0, rig=rig
+        )
     return report_then_raise(args, config, out, pilot, stats, model_path, started, None, ended, signals)
 
 

@@ -13,12 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
-
-from drone_ssl.cli import add_config_args, config_from_args, main_guard  # noqa: E402
-from drone_ssl.config import Config  # noqa: E402
-from drone_ssl.flight_report import summary_table  # noqa: E402
-from drone_ssl.replay import (  # noqa: E402
+from app.cli import add_config_args, config_from_args, main_guard
+from app.config import Config
+from drone_ssl.flight_report import summary_table
+from drone_ssl.replay import (
     ReplayError,
     RetrainOptions,
     check_logs,
@@ -37,7 +35,7 @@ from drone_ssl.replay import (  # noqa: E402
     write_json,
     write_report,
 )
-from drone_ssl.replay.outputs import fresh_folder  # noqa: E402
+from drone_ssl.replay.outputs import fresh_folder
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -8,9 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
-
-from drone_ssl.cli import add_config_args, config_from_args, main_guard, out_file  # noqa: E402
+from app.cli import add_config_args, config_from_args, main_guard, out_file
 
 DEFAULT_OUT = Path("models")
 MODEL_FILE = "mono_cnn_default.pt"
@@ -32,7 +30,7 @@ def main() -> int:
     for name in ("rooms", "test_rooms", "frames", "test_frames", "epochs"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    from sim.default_model import TrainingPlan, train_default_model
+    from lab.training.default_model import TrainingPlan, train_default_model
 
     # Random start poses spread the views; every room also draws its own textures, lighting and layout.
     config = config_from_args(args, ["sim.start.randomise=true"])

@@ -7,7 +7,7 @@ from typing import Any
 
 import gymnasium as gym
 
-from drone_ssl.config import load_config
+from sim.config import SimConfig
 
 ENV_ID = "DroneSSL/Room-v0"
 _LAZY = {"SimDrone": "sim.sim_drone", "GroundTruth": "sim.sim_drone", "CollisionEvent": "sim.sim_drone"}
@@ -21,7 +21,7 @@ def __getattr__(name: str) -> Any:
 
 
 if ENV_ID not in gym.registry:
-    _defaults = load_config().sim  # the time limit is the shipped sim.episode_s at sim.camera_hz
+    _defaults = SimConfig()  # the time limit is the default sim.episode_s at sim.camera_hz
     gym.register(
         id=ENV_ID, entry_point="sim.env:RoomEnv", max_episode_steps=round(_defaults.episode_s * _defaults.camera_hz)
     )

@@ -9,8 +9,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from drone_ssl.config import Config, load_config
 from drone_ssl.types import Command
+from sim.config import SimSetup, load_sim_config
 from sim.sim_drone import SimDrone
 
 STATE_FIELDS = ("x", "y", "z", "v_forward", "v_right", "v_up", "roll", "pitch", "yaw", "battery", "flying", "stereo_ok")
@@ -37,13 +37,13 @@ class RoomEnv(gym.Env):
 
     def __init__(
         self,
-        config: Config | None = None,
+        config: SimSetup | None = None,
         overrides: tuple[str, ...] = (),
         terminate_on_collision: bool = True,
         render_mode: str | None = None,
         concurrent_cameras: bool = False,
     ) -> None:
-        self.config = config if config is not None else load_config(overrides=(*ENV_DEFAULTS, *overrides))
+        self.config = config if config is not None else load_sim_config(overrides=(*ENV_DEFAULTS, *overrides))
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode {render_mode!r} is not supported; use None or 'rgb_array'")
         self.render_mode = render_mode

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from drone_ssl.config.schema import Config
+from sim.config import SimSetup
 from sim.lighting import Lighting
 from sim.scene_plan import ScenePlan
 from sim.worker_process import stop_worker
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 class RenderPeer:
     """The right camera's renderer in a worker process; `broken` once it failed (the caller renders itself then)."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: SimSetup) -> None:
         self._shape = (config.camera.height, config.camera.width)
         root = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}

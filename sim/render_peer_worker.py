@@ -1,6 +1,6 @@
 """The process behind RenderPeer: holds a copy of the scene and renders the right camera on request.
 
-Protocol (pickled tuples; only our own parent talks to it): first ("config", Config), then ("scene", ScenePlan) with
+Protocol (pickled tuples; only our own parent talks to it): first ("config", SimSetup), then ("scene", ScenePlan) with
 its textures as BMP files (read, then deleted) or ("shoot", eye, rotation, lighting), answered by the grey image's
 bytes. End of input ends the process.
 """

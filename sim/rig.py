@@ -10,9 +10,9 @@ import cv2
 import numpy as np
 import pybullet as p
 
-from drone_ssl.config.schema import CameraConfig
-from drone_ssl.errors import SimError
+from drone_ssl.config import CameraConfig
 from drone_ssl.stereo.calibration import StereoCalibration
+from sim.errors import SimError
 from sim.lighting import Lighting
 from sim.render_peer import RenderPeer
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from drone_ssl.config.schema import Config
+from sim.config import SimSetup
 from sim.layout import Obstacle, place_obstacles
 from sim.lighting import Lighting
 from sim.meshes import Mesh, TextureScale, cylinder, open_box, quad, wall
@@ -59,7 +59,7 @@ class ScenePlan:
     pool_indices: list[int] = field(default_factory=list)
 
 
-def draw_start(config: Config, rng: np.random.Generator) -> tuple[float, float, float]:
+def draw_start(config: SimSetup, rng: np.random.Generator) -> tuple[float, float, float]:
     """The landed start pose: the configured one, or drawn from `rng` when sim.start.randomise."""
     start = config.sim.start
     if not start.randomise:
@@ -69,7 +69,7 @@ def draw_start(config: Config, rng: np.random.Generator) -> tuple[float, float, 
     return x, y, float(rng.uniform(-math.pi, math.pi))
 
 
-def plan_episode(config: Config, rng: np.random.Generator) -> ScenePlan:
+def plan_episode(config: SimSetup, rng: np.random.Generator) -> ScenePlan:
     """Draw a whole episode from `rng`: the start pose (if sim.start.randomise), then plan_scene's draws."""
     start = draw_start(config, rng)
     plan = plan_scene(config, rng, start[:2])
@@ -77,7 +77,7 @@ def plan_episode(config: Config, rng: np.random.Generator) -> ScenePlan:
     return plan
 
 
-def plan_scene(config: Config, rng: np.random.Generator, start_xy: tuple[float, float]) -> ScenePlan:
+def plan_scene(config: SimSetup, rng: np.random.Generator, start_xy: tuple[float, float]) -> ScenePlan:
     """Draw the scene around a start point from `rng`, in this order: the obstacle layout, the lighting (if
     sim.lighting.randomise), the textures (if sim.textures.randomise; otherwise from a generator seeded by sim.seed).
 
@@ -99,7 +99,7 @@ def plan_scene(config: Config, rng: np.random.Generator, start_xy: tuple[float, 
     return ScenePlan(start, obstacles, lighting, surfaces, textures, rng_state=rng.bit_generator.state)
 
 
-def _room_surfaces(config: Config, rng: np.random.Generator) -> list[Surface]:
+def _room_surfaces(config: SimSetup, rng: np.random.Generator) -> list[Surface]:
     room = config.sim.room
     half, height, size = room.size_m / 2, room.height_m, room.size_m
     outer = half + SHELL_M  # slabs overlap at the corners so nothing can slip between them
@@ -124,7 +124,7 @@ def _room_surfaces(config: Config, rng: np.random.Generator) -> list[Surface]:
     return surfaces
 
 
-def _obstacle_surface(config: Config, index: int, obstacle: Obstacle, rng: np.random.Generator) -> Surface:
+def _obstacle_surface(config: SimSetup, index: int, obstacle: Obstacle, rng: np.random.Generator) -> Surface:
     width, depth, height = obstacle.size
     if obstacle.kind == "pole":
         mesh = cylinder(obstacle.radius, height, _scale(config, rng), cap=True)
@@ -140,14 +140,14 @@ def _obstacle_surface(config: Config, index: int, obstacle: Obstacle, rng: np.ra
     return Surface(f"obstacle:{index}", mesh, collision, GROUP_SOLID, (obstacle.x, obstacle.y, 0.0), obstacle.yaw)
 
 
-def _scale(config: Config, rng: np.random.Generator) -> TextureScale:
+def _scale(config: SimSetup, rng: np.random.Generator) -> TextureScale:
     """Metric texture density from the config; a random shift so tiled textures line up differently each time."""
     tex = config.sim.textures
     offset = rng.uniform(0.0, 1.0, size=2)
     return TextureScale.of(tex.px_per_m, tex.size_px, (float(offset[0]), float(offset[1])))
 
 
-def _texture(config: Config, what: str, rng: np.random.Generator) -> np.ndarray:
+def _texture(config: SimSetup, what: str, rng: np.random.Generator) -> np.ndarray:
     tex = config.sim.textures
     if tex.mode == "plain":
         return make_texture(PLAIN, rng, tex.size_px)
@@ -155,7 +155,7 @@ def _texture(config: Config, what: str, rng: np.random.Generator) -> np.ndarray:
     return make_texture(kinds[int(rng.integers(len(kinds)))], rng, tex.size_px)
 
 
-def _pool_pick(config: Config, what: str, rng: np.random.Generator) -> int:
+def _pool_pick(config: SimSetup, what: str, rng: np.random.Generator) -> int:
     """Index into texture_pool of a texture whose kind suits the surface."""
     tex = config.sim.textures
     pool = texture_pool(tex.mode, tex.size_px, tex.pool, config.sim.seed)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from drone_ssl.config.schema import Config
+from sim.config import SimSetup
 from sim.scene_plan import ScenePlan
 from sim.worker_process import stop_worker
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 class ScenePrefetcher:
     """One worker process (started on the first request) drawing plans for generator states asked in advance."""
 
-    def __init__(self, config: Config, directory: str | Path) -> None:
+    def __init__(self, config: SimSetup, directory: str | Path) -> None:
         self._config = config
         self.directory = Path(directory)
         self._worker: subprocess.Popen | None = None

@@ -1,6 +1,6 @@
 """The process that draws episodes ahead for ScenePrefetcher: reads requests on stdin, answers plans on stdout.
 
-Protocol (pickled tuples; trusted: only our own parent process talks to it): first ("config", Config), then any
+Protocol (pickled tuples; trusted: only our own parent process talks to it): first ("config", SimSetup), then any
 number of ("plan", tag, rng_state, directory); each answered by ("plan", tag, ScenePlan) with its textures written
 as BMP files into `directory`, or ("error", tag, message). End of input ends the process.
 """
@@ -26,7 +26,7 @@ def main() -> int:
     requests = sys.stdin.buffer
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints (PyBullet's banner) must not corrupt answers
-    from drone_ssl.errors import SimError
+    from sim.errors import SimError
     from sim.scene_plan import plan_episode
     from sim.textures import save_texture
 

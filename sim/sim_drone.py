@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import pybullet as p
 
-from drone_ssl.config import Config
 from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError
 from drone_ssl.types import Command, DroneState, Observation
+from sim.config import SimSetup
 from sim.flight_model import FlightMode, FlightModel
 from sim.render_peer import RenderPeer
 from sim.rig import StereoRig
@@ -54,7 +54,7 @@ class SimDrone(Drone):
     """
 
     def __init__(
-        self, config: Config, seed: int | None = None, prefetch_scenes: bool = False, concurrent_cameras: bool = False
+        self, config: SimSetup, seed: int | None = None, prefetch_scenes: bool = False, concurrent_cameras: bool = False
     ) -> None:
         self.config = config
         self.prefetch_scenes = prefetch_scenes  # draw the next episode's room in a worker process (RL loops)
@@ -62,6 +62,7 @@ class SimDrone(Drone):
         self.seed = config.sim.seed if seed is None else seed
         self.client: int | None = None
         self.model = FlightModel(config.drone, config.sim.physics_hz)
+        self.frame_period_s = 1.0 / config.sim.camera_hz
         self.stereo_available = not config.sim.realism.stereo_lost
         self.collisions: list[CollisionEvent] = []
         self.t = 0.0

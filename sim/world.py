@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pybullet as p
 
-from drone_ssl.config.schema import Config
-from drone_ssl.errors import SimError
+from sim.config import SimSetup
+from sim.errors import SimError
 from sim.layout import Obstacle
 from sim.lighting import Lighting
 from sim.meshes import MeshUploader
@@ -43,7 +43,7 @@ class World:
     memory stays flat over thousands of episodes. Give the World a client of its own.
     """
 
-    def __init__(self, config: Config, client: int, prefetch: bool = False) -> None:
+    def __init__(self, config: SimSetup, client: int, prefetch: bool = False) -> None:
         self.config = config
         self._client = client
         self._texture_dir = tempfile.TemporaryDirectory(prefix="drone_ssl_textures_")

@@ -18,7 +18,7 @@ from drone_ssl.config.flight import ArbiterConfig
 if TYPE_CHECKING:  # annotations only: the arbiter needs no model code (torch) to decide
     import numpy as np
 
-    from drone_ssl.config import Config
+    from drone_ssl.config import BrainConfig
     from drone_ssl.learner.metrics import ValidationMetrics
     from drone_ssl.mono.reading import MonoReading
     from drone_ssl.stereo.reading import StereoReading
@@ -78,7 +78,7 @@ class Arbiter:
         self._override_times: deque[float] = deque()
 
     @classmethod
-    def from_config(cls, config: Config, mono_threshold_m: float | None = None) -> Arbiter:
+    def from_config(cls, config: BrainConfig, mono_threshold_m: float | None = None) -> Arbiter:
         """The arbiter wired from the whole configuration (decision distance, camera field of view)."""
         return cls(config.arbiter, config.perception.avoid_distance_m, mono_threshold_m, config.camera.hfov_deg)
 

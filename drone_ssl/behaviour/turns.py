@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from drone_ssl.stereo.labels import sector_minima
+from drone_ssl.vision.distance_labels import sector_minima
 
 CLOCKWISE = 1  # yaw + (PCMD): toward the right of the view
 ANTICLOCKWISE = -1

@@ -24,9 +24,9 @@ from drone_ssl.flightlog.mcap_sink import (
     MODELS_METADATA,
 )
 from drone_ssl.flightlog.payloads import command_from, mono_from, state_from, stereo_from
+from drone_ssl.flightlog.read_report import ReadReport
 from drone_ssl.flightlog.record_stream import ScanStats, iter_records, open_log
 from drone_ssl.flightlog.records import LoggedEvent, LoggedFrame
-from drone_ssl.flightlog.report import ReadReport
 
 T = TypeVar("T")
 _DECODE_ERRORS = (ValueError, KeyError, TypeError, IndexError)  # json, base64, protobuf, PNG: ValueErrors

@@ -9,7 +9,7 @@ import torch
 from torch.nn import functional
 
 from drone_ssl.config.perception import AugmentConfig
-from drone_ssl.stereo.image_input import ImageInputError
+from drone_ssl.vision.image_input import ImageInputError
 
 
 @dataclass

@@ -15,8 +15,8 @@ from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.mono.checkpoint import CheckpointError, CnnMetadata, load_checkpoint, probe_image
 from drone_ssl.mono.onnx_export import INPUT_NAME, export_onnx, open_session
 from drone_ssl.mono.reading import MonoReading
-from drone_ssl.stereo.image_input import ImageInputError, as_gray_u8, is_featureless
-from drone_ssl.stereo.labels import central_region
+from drone_ssl.vision.distance_labels import central_region
+from drone_ssl.vision.image_input import ImageInputError, as_gray_u8, is_featureless
 
 
 @dataclass(frozen=True)

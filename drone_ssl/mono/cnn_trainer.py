@@ -13,7 +13,7 @@ from drone_ssl.mono.checkpoint import CnnMetadata, load_checkpoint, save_checkpo
 from drone_ssl.mono.cnn_batch import Batch, augment, make_batch
 from drone_ssl.mono.cnn_model import MonoDepthNet
 from drone_ssl.mono.onnx_export import export_onnx
-from drone_ssl.stereo.image_input import ImageInputError
+from drone_ssl.vision.image_input import ImageInputError
 
 _EMA = 0.98  # smoothing of the reported training loss
 

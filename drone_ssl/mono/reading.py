@@ -8,7 +8,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from drone_ssl.stereo.labels import sector_minima
+from drone_ssl.vision.distance_labels import sector_minima
 
 
 @dataclass(frozen=True)

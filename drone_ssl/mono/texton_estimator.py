@@ -15,7 +15,7 @@ from drone_ssl.mono.checkpoint import CheckpointError, label_definition
 from drone_ssl.mono.knn import KnnRegressor
 from drone_ssl.mono.reading import MonoReading
 from drone_ssl.mono.textons import TextonDictionary
-from drone_ssl.stereo.image_input import as_gray_u8, is_featureless
+from drone_ssl.vision.image_input import as_gray_u8, is_featureless
 
 DICTIONARY_IMAGES = 10  # frames gathered before the dictionary is learned, when none was given
 FORMAT_VERSION = 1

@@ -12,7 +12,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from drone_ssl.config.perception import TextonConfig
 from drone_ssl.errors import DroneSSLError
 from drone_ssl.mono.kmeans import kmeans, squared_distances
-from drone_ssl.stereo.image_input import as_gray_u8
+from drone_ssl.vision.image_input import as_gray_u8
 
 
 def gradient_image(image: np.ndarray) -> np.ndarray:

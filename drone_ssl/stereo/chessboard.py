@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from drone_ssl.stereo.calibration import CalibrationError, StereoCalibration
-from drone_ssl.stereo.image_input import as_gray_pair
+from drone_ssl.vision.image_input import as_gray_pair
 
 _SUBPIX = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 50, 1e-4)
 MIN_PAIRS = 5

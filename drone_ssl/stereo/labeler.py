@@ -6,12 +6,14 @@ from collections import deque
 
 import numpy as np
 
+from drone_ssl.config import CameraConfig
 from drone_ssl.config.perception import PerceptionConfig, StereoConfig
-from drone_ssl.config.schema import CameraConfig
 from drone_ssl.stereo.agreement import vertical_offset
 from drone_ssl.stereo.calibration import StereoCalibration
-from drone_ssl.stereo.image_input import as_gray_u8
-from drone_ssl.stereo.labels import (
+from drone_ssl.stereo.matcher import StereoMatcher
+from drone_ssl.stereo.reading import StereoReading
+from drone_ssl.stereo.rectifier import Rectifier
+from drone_ssl.vision.distance_labels import (
     central_region,
     column_profile,
     depth_from_disparity,
@@ -20,9 +22,7 @@ from drone_ssl.stereo.labels import (
     nearest_disparity,
     smoothed,
 )
-from drone_ssl.stereo.matcher import StereoMatcher
-from drone_ssl.stereo.reading import StereoReading
-from drone_ssl.stereo.rectifier import Rectifier
+from drone_ssl.vision.image_input import as_gray_u8
 
 _VERTICAL_HISTORY = 5  # checks the vertical offset is the median of: one odd frame does not switch labels off
 

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from drone_ssl.stereo.agreement import exposure_matched, window_correlation
-from drone_ssl.stereo.image_input import ImageInputError, as_gray_pair
+from drone_ssl.vision.image_input import ImageInputError, as_gray_pair
 
 METHODS = ("sgbm", "bm")
 _SUBPIXEL = 16.0  # OpenCV returns disparities as int16 fixed point with 4 fractional bits

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from drone_ssl.stereo.labels import sector_minima
+from drone_ssl.vision.distance_labels import sector_minima
 
 
 @dataclass(frozen=True)

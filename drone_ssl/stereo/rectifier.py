@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from drone_ssl.stereo.calibration import StereoCalibration
-from drone_ssl.stereo.image_input import as_gray_pair, as_gray_u8
+from drone_ssl.vision.image_input import as_gray_pair, as_gray_u8
 
 
 class Rectifier:

@@ -6,11 +6,11 @@ import argparse
 import sys
 import time
 
-from drone_ssl.config import load_config
 from drone_ssl.errors import DroneSSLError
 from sim.ardrone_emulator.emulator import ARDroneEmulator, EmulatorPorts
 from sim.ardrone_emulator.faults import Faults
 from sim.ardrone_emulator.kinematic_body import KinematicBody
+from sim.config import load_sim_config
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         "127.0.0.1", args.at_port, args.navdata_port, args.config_port, args.stereo_port, args.video_port
     )
     try:
-        config = load_config(args.config, args.set)
+        config = load_sim_config(args.config, args.set)
         if args.body == "sim":
             from sim.sim_drone import SimDrone  # PyBullet loads only when this body is asked for
 

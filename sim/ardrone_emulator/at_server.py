@@ -6,8 +6,8 @@ import socket
 import time
 from collections.abc import Callable
 
+from firmware_bridge.ardrone2.protocol import at
 from firmware_bridge.errors import ProtocolError
-from firmware_bridge.protocol import at
 from sim.ardrone_emulator.events import EventLog, WireEvent
 from sim.ardrone_emulator.faults import FaultyChannel
 from sim.ardrone_emulator.flight_state import FlightStateMachine

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 
-from firmware_bridge.protocol.config_readback import encode_config_text
+from firmware_bridge.ardrone2.protocol.config_readback import encode_config_text
 from sim.ardrone_emulator.flight_state import FlightStateMachine
 from sim.ardrone_emulator.socket_service import SocketService
 

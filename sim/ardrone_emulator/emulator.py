@@ -8,9 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from drone_ssl.config.schema import DroneModelConfig
 from drone_ssl.drone import Drone
-from drone_ssl.errors import SimError
+from firmware_bridge.airframe import DroneModelConfig
 from sim.ardrone_emulator.at_server import AtServer
 from sim.ardrone_emulator.body_runner import BodyRunner
 from sim.ardrone_emulator.config_server import ConfigServer
@@ -21,6 +20,7 @@ from sim.ardrone_emulator.flight_state import FlightStateMachine, Timing
 from sim.ardrone_emulator.mjpeg_server import FrameBoard, MjpegServer
 from sim.ardrone_emulator.navdata_server import NavdataServer
 from sim.ardrone_emulator.video_server import VideoServer, h264_available
+from sim.errors import SimError
 
 LOOPBACK = "127.0.0.1"
 

@@ -6,10 +6,11 @@ import math
 
 import numpy as np
 
-from drone_ssl.config.schema import CameraConfig, DroneModelConfig
+from drone_ssl.config import CameraConfig
 from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError
 from drone_ssl.types import Command, DroneState, Observation
+from firmware_bridge.airframe import DroneModelConfig
 
 WALL_DISTANCE_M = 2.0  # the pair shows one textured wall this far away (a constant stereo disparity)
 
@@ -24,12 +25,12 @@ class KinematicBody(Drone):
         self,
         model: DroneModelConfig | None = None,
         camera: CameraConfig | None = None,
-        frame_dt: float = 0.1,
+        frame_period_s: float = 0.1,
         seed: int = 0,
     ) -> None:
         self.model = model or DroneModelConfig()
         self.camera = camera or CameraConfig()
-        self.frame_dt = frame_dt
+        self.frame_period_s = frame_period_s
         self.t = 0.0
         self.x = self.y = self.z = self.yaw = 0.0
         self.vx = self.vy = self.vz = 0.0
@@ -50,7 +51,7 @@ class KinematicBody(Drone):
         self._command = Command.hover()
         target = self.model.takeoff_altitude_m
         while self.z < target:
-            self._advance(self.frame_dt, climb=self.model.max_vz_mps)
+            self._advance(self.frame_period_s, climb=self.model.max_vz_mps)
         self.z = target
 
     def land(self) -> None:
@@ -58,7 +59,7 @@ class KinematicBody(Drone):
             return
         self._command = Command.hover()
         while self.z > 0.0:
-            self._advance(self.frame_dt, climb=-self.model.landing_speed_mps)
+            self._advance(self.frame_period_s, climb=-self.model.landing_speed_mps)
         self.z, self.flying = 0.0, False
 
     def emergency(self) -> None:
@@ -68,7 +69,7 @@ class KinematicBody(Drone):
 
     def read(self) -> Observation:
         self._require()
-        self._advance(self.frame_dt)
+        self._advance(self.frame_period_s)
         return Observation(self.t, *self._stereo_pair(), self.state())
 
     def send(self, command: Command) -> None:

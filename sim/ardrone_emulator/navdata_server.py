@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from firmware_bridge.navdata_state import to_demo
-from firmware_bridge.protocol.navdata import Navdata, encode_navdata
+from firmware_bridge.ardrone2.navdata_state import to_demo
+from firmware_bridge.ardrone2.protocol.navdata import Navdata, encode_navdata
 from sim.ardrone_emulator.events import EventLog, WireEvent
 from sim.ardrone_emulator.faults import FaultyChannel
 from sim.ardrone_emulator.flight_state import FlightStateMachine, NavdataMode

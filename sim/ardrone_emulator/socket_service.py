@@ -6,7 +6,7 @@ import socket
 import threading
 from abc import ABC, abstractmethod
 
-from drone_ssl.errors import SimError
+from sim.errors import SimError
 
 
 class SocketService(ABC):

@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from drone_ssl.errors import SimError
-from firmware_bridge.protocol.pave import FrameType, encode_frame
+from firmware_bridge.ardrone2.protocol.pave import FrameType, encode_frame
 from sim.ardrone_emulator.mjpeg_server import FrameBoard
 from sim.ardrone_emulator.socket_service import SocketService
+from sim.errors import SimError
 
 log = logging.getLogger(__name__)
 

@@ -37,6 +37,7 @@ def test_clipped_saturates_and_hover_is_all_zero() -> None:
 
 class RecordingDrone(Drone):
     def __init__(self) -> None:
+        self.frame_period_s = 0.1
         self.calls: list[str] = []
 
     def connect(self) -> None:

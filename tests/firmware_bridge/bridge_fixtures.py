@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import pytest
 
-from drone_ssl.config.bridge import BridgeConfig
-from drone_ssl.config.schema import DroneModelConfig
+from firmware_bridge.airframe import DroneModelConfig
+from firmware_bridge.config import BridgeConfig
 from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, Faults, KinematicBody, Timing
 
 FAST_MODEL = DroneModelConfig(takeoff_altitude_m=0.5)

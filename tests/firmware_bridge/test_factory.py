@@ -4,14 +4,14 @@ from dataclasses import replace
 
 import pytest
 
-from drone_ssl.config import load_config
+from app.config import load_config
 from drone_ssl.errors import DroneError
 from drone_ssl.stereo.calibration import CalibrationError, StereoCalibration
 from drone_ssl.types import Command
-from firmware_bridge.ardrone2 import ARDrone2
-from firmware_bridge.bebop import Bebop2
+from firmware_bridge.ardrone2.drone import ARDrone2
+from firmware_bridge.ardrone2.front_camera import FrontCamera
+from firmware_bridge.bebop2.drone import Bebop2
 from firmware_bridge.factory import real_drone
-from firmware_bridge.front_camera import FrontCamera
 from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, KinematicBody, Timing
 
 

@@ -1,7 +1,7 @@
 """The pure safety verdicts: navdata age, battery, altitude and flight time."""
 
-from drone_ssl.config.bridge import BridgeConfig
 from drone_ssl.types import Command, DroneState
+from firmware_bridge.config import BridgeConfig
 from firmware_bridge.safety import Action, SafetyLimits, assess, limit_command
 
 LIMITS = SafetyLimits.from_config(

@@ -16,17 +16,17 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drone_ssl.config import load_config
-from drone_ssl.config.schema import DroneModelConfig
+from app.config import load_config
 from drone_ssl.errors import ConfigError
 from drone_ssl.mono.checkpoint import CheckpointError, load_checkpoint
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
 from drone_ssl.stereo.calibration import CalibrationError, StereoCalibration
+from firmware_bridge.airframe import DroneModelConfig
+from firmware_bridge.ardrone2.navdata_state import to_drone_state
+from firmware_bridge.ardrone2.protocol import at
+from firmware_bridge.ardrone2.protocol.navdata import DemoData, Navdata, decode_navdata, encode_navdata
+from firmware_bridge.ardrone2.protocol.pave import MAX_PAYLOAD_BYTES, FrameType, PaveReassembler, encode_frame
 from firmware_bridge.errors import AtParseError, NavdataParseError, PaveParseError, ProtocolError
-from firmware_bridge.navdata_state import to_drone_state
-from firmware_bridge.protocol import at
-from firmware_bridge.protocol.navdata import DemoData, Navdata, decode_navdata, encode_navdata
-from firmware_bridge.protocol.pave import MAX_PAYLOAD_BYTES, FrameType, PaveReassembler, encode_frame
 from sim.ardrone_emulator.config_table import default_table
 from sim.ardrone_emulator.flight_state import FlightStateMachine
 
@@ -125,7 +125,7 @@ def test_at_datagrams_never_break_the_emulator_or_yield_a_non_finite_command(dat
 
 
 # -- config ---------------------------------------------------------------------------------------------------------
-SHIPPED = (ROOT / "drone_ssl" / "configs" / "default.yaml").read_bytes()
+SHIPPED = (ROOT / "app" / "configs" / "default.yaml").read_bytes()
 
 
 @FILES

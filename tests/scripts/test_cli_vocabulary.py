@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from drone_ssl.cli import add_duration, out_file
-from drone_ssl.console import COMMANDS, SCRIPTS
-from drone_ssl.console import main as console_main
+from app.cli import add_duration, out_file
+from app.console import COMMANDS, SCRIPTS
+from app.console import main as console_main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,7 @@ def test_every_benchmark_takes_duration(suite: str) -> None:
 
 
 def test_experiment_quick_help_says_what_it_flies() -> None:
-    from drone_ssl.experiment import PRESETS
+    from lab.experiment import PRESETS
 
     shown = run("scripts/experiment.py", "--help")
     quick = PRESETS["quick"]
@@ -58,7 +58,7 @@ def test_the_console_command_lists_and_runs_every_script(capsys: pytest.CaptureF
     assert console_main([]) == 2 and "train-default-model" in capsys.readouterr().out
     assert all((SCRIPTS / script).is_file() for script, _ in COMMANDS.values())
     assert console_main(["nope"]) == 2 and "unknown command 'nope'" in capsys.readouterr().err
-    shown = run("-m", "drone_ssl", "fly", "--help")  # what the installed `drone-ssl fly --help` runs
+    shown = run("-m", "app", "fly", "--help")  # what the installed `drone-ssl fly --help` runs
     assert shown.returncode == 0 and shown.stdout.startswith("usage: drone-ssl fly")
-    bad = run("-m", "drone_ssl", "fly", "--sim", "--duration", "-1")
+    bad = run("-m", "app", "fly", "--sim", "--duration", "-1")
     assert bad.returncode == 2 and "drone-ssl fly: error: --duration must be a positive" in bad.stderr

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from drone_ssl.config import load_config
+from app.config import load_config
 from drone_ssl.stereo.calibration import StereoCalibration
-from firmware_bridge.protocol.navdata import ControlState
+from firmware_bridge.ardrone2.protocol.navdata import ControlState
 from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, Timing
 from sim.sim_drone import SimDrone
 

@@ -11,9 +11,9 @@ import pytest
 import torch
 from flight_process import FlightProcess, finished_run
 
-from drone_ssl.config import load_config
+from app.config import load_config
 from drone_ssl.stereo.calibration import StereoCalibration
-from firmware_bridge.protocol.navdata import ControlState
+from firmware_bridge.ardrone2.protocol.navdata import ControlState
 from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, Timing
 from sim.sim_drone import SimDrone
 
@@ -93,7 +93,7 @@ def _bad_model_files(tmp_path: Path) -> list[tuple[list[str], str]]:
 
 def test_each_bad_model_file_is_named_with_what_is_wrong(tmp_path: Path) -> None:
     """The checks fly.py runs in its main process, before anything connects (in-process here: fast)."""
-    from drone_ssl.input_files import check_flight_inputs
+    from app.input_files import check_flight_inputs
     from drone_ssl.mono.checkpoint import CheckpointError
 
     (tmp_path / "nan.onnx").write_bytes(b"onnx")
@@ -187,3 +187,13 @@ def test_a_hung_trainer_delays_neither_the_landing_nor_the_exit_without_bound(fl
     summary, frames = finished_run(out)
     assert summary["ended_by"] == "SIGINT" and summary["land_command_after_s"] < 0.5
     assert summary["model"] is None and "stopped answering" in flight.stderr and "Traceback" not in flight.stderr
+
+
+def test_a_simulator_frame_rate_on_the_real_drone_names_the_bridge_key_before_connecting(flights, tmp_path) -> None:
+    """sim.camera_hz once set the real drone's loop too; now it fails, naming bridge.camera_hz, before connecting."""
+    target = ["--drone", "127.0.0.1", "--set", "bridge.connect_timeout_s=0.5", "--set", "sim.camera_hz=15"]
+    flight = FlightProcess([*target, "--stereo", "0", "--calib", str(tmp_path / "none.yaml"), "--out", str(tmp_path)])
+    flights.append(flight)
+    assert flight.wait(120) == 2, flight.stderr[-2000:]
+    lines = flight.stderr.strip().splitlines()
+    assert len(lines) == 1 and "sim.camera_hz" in lines[0] and "bridge.camera_hz" in lines[0], flight.stderr

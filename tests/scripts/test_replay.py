@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "replay"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "drone_ssl" / "replay"))
 from replay_logs import write_log  # noqa: E402
 
+from app.cli import main_guard  # noqa: E402
+from app.config import load_config  # noqa: E402
 from drone_ssl.arbiter import Phase  # noqa: E402
-from drone_ssl.cli import main_guard  # noqa: E402
-from drone_ssl.config import load_config  # noqa: E402
 from drone_ssl.mono import CnnTrainer  # noqa: E402
 
 REPLAY = Path(__file__).resolve().parents[2] / "scripts" / "replay.py"
@@ -108,7 +108,7 @@ def test_bad_input_exits_2_with_one_line(make_args, message: str, logs: list[Pat
 
 def test_a_format_1_log_is_reported_and_exported(tmp_path: Path, monkeypatch, capsys) -> None:
     """Logs written before Foxglove's protobuf types and wall-clock times still replay (committed fixture)."""
-    fixture = Path(__file__).resolve().parents[1] / "flightlog" / "fixtures" / "flight_format1.mcap"
+    fixture = Path(__file__).resolve().parents[1] / "drone_ssl" / "flightlog" / "fixtures" / "flight_format1.mcap"
     assert replay_here(monkeypatch, fixture, "--report", "--out", tmp_path / "report") == 0
     assert (tmp_path / "report" / "summary.md").is_file()
     assert replay_here(monkeypatch, fixture, "--export", "--out", tmp_path / "dataset") == 0

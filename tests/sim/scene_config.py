@@ -1,14 +1,10 @@
-"""Configs for the room and rig tests, built from the dataclass defaults plus key=value overrides."""
+"""Configs for the room and rig tests: the simulator's defaults plus key=value overrides, without a user file."""
 
 from __future__ import annotations
 
-from drone_ssl.config import Config
-from drone_ssl.config.loader import build, merge, parse_override
+from sim.config import SimFlightConfig, load_sim_config
 
 
-def make_config(*overrides: str) -> Config:
-    """The default Config with 'section.key=value' overrides, as load_config would give without a user file."""
-    data: dict = {}
-    for text in overrides:
-        data = merge(data, parse_override(text))
-    return build(Config, data)
+def make_config(*overrides: str) -> SimFlightConfig:
+    """The simulator's default config with 'section.key=value' overrides."""
+    return load_sim_config(overrides=overrides)

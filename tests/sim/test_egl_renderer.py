@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from scene_config import make_config
 
-from drone_ssl.errors import DroneError, SimError
+from drone_ssl.errors import DroneError
 from drone_ssl.stereo.labeler import StereoLabeler
 from drone_ssl.types import Command
+from sim.errors import SimError
 from sim.sim_drone import SimDrone
 
 

@@ -8,11 +8,11 @@ import cv2
 import numpy as np
 import pytest
 
-from drone_ssl.config.schema import DroneModelConfig
+from firmware_bridge.airframe import DroneModelConfig
+from firmware_bridge.ardrone2.protocol import at
+from firmware_bridge.ardrone2.protocol.config_readback import ConfigReadback
+from firmware_bridge.ardrone2.protocol.navdata import HANDSHAKE, ControlState, NavState, decode_navdata
 from firmware_bridge.errors import NavdataParseError
-from firmware_bridge.protocol import at
-from firmware_bridge.protocol.config_readback import ConfigReadback
-from firmware_bridge.protocol.navdata import HANDSHAKE, ControlState, NavState, decode_navdata
 from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, Faults, KinematicBody, Timing
 
 MODEL = DroneModelConfig(takeoff_altitude_m=0.4)

@@ -4,13 +4,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from drone_ssl.config import load_config
-from drone_ssl.config.bridge import BridgeConfig
+from app.config import load_config
 from drone_ssl.stereo.calibration import StereoCalibration
 from drone_ssl.types import Command
-from firmware_bridge.ardrone2 import ARDrone2
-from firmware_bridge.protocol.navdata import ControlState
-from firmware_bridge.stereo_stream import StereoStream
+from firmware_bridge.ardrone2.drone import ARDrone2
+from firmware_bridge.ardrone2.protocol.navdata import ControlState
+from firmware_bridge.cameras.stereo_stream import StereoStream
+from firmware_bridge.config import BridgeConfig
 from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, Timing
 from sim.sim_drone import SimDrone
 

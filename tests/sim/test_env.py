@@ -10,7 +10,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import sim
-from drone_ssl.config import load_config
+from app.config import load_config
 from sim.env import STATE_FIELDS, RoomEnv
 
 

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from drone_ssl.config import DroneModelConfig
 from drone_ssl.types import Command
+from firmware_bridge.airframe import DroneModelConfig
 from sim.flight_model import GRAVITY, FlightMode, FlightModel
 
 HZ = 240.0

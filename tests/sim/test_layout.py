@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scene_config import make_config
 
-from drone_ssl.errors import SimError
+from sim.errors import SimError
 from sim.layout import Footprint, Obstacle, distance, place_obstacles
 
 

@@ -10,8 +10,8 @@ import pybullet as p
 import pytest
 from scene_config import make_config
 
-from drone_ssl.errors import SimError
 from drone_ssl.stereo.calibration import StereoCalibration
+from sim.errors import SimError
 from sim.rig import StereoRig
 from sim.world import World
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from drone_ssl.config import load_config
+from app.config import load_config
 from drone_ssl.errors import DroneError
 from drone_ssl.types import Command
 from sim.sim_drone import SimDrone

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from drone_ssl.errors import SimError
+from sim.errors import SimError
 from sim.textures import PLAIN, TEXTURE_KINDS, make_texture
 
 

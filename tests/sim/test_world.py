@@ -9,7 +9,7 @@ import pybullet as p
 import pytest
 from scene_config import make_config
 
-from drone_ssl.errors import SimError
+from sim.errors import SimError
 from sim.lighting import Lighting
 from sim.rig import StereoRig
 from sim.world import World

@@ -1,0 +1,121 @@
+"""What every script shares: config arguments, the common option words, run folders, one-line errors.
+
+One vocabulary across the scripts: `--out` is always a folder, `--duration` is always a flight length in
+seconds, `--seed` a seed, `--config FILE` and `--set KEY=VALUE` the configuration. Older spellings keep working
+through `add_deprecated`, which says on stderr what to write instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from app.config import Config, load_config
+from app.exit_signals import FlightInterrupted
+from drone_ssl.errors import DroneSSLError
+
+EXIT_BAD_INPUT = 2
+INTERRUPTED_BY = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
+
+
+def add_config_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="YAML file overriding the shipped defaults")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="override one config key, e.g. --set sim.obstacles.count=5 (repeatable)",
+    )
+
+
+class _Deprecated(argparse.Action):
+    """An old option spelling: stores into the new option's destination and prints a one-line note."""
+
+    def __init__(self, option_strings: list[str], dest: str, instead: str, **kwargs: object) -> None:
+        self.instead = instead
+        super().__init__(option_strings, dest, **kwargs)  # type: ignore[arg-type]
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option: str | None = None
+    ) -> None:
+        print(f"note: {option} is deprecated; use {self.instead}", file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
+def add_deprecated(parser: argparse.ArgumentParser, old: str, instead: str, dest: str, **kwargs: object) -> None:
+    """Accept `old` (hidden from --help) as a spelling of the option `instead`, whose value lives in `dest`."""
+    parser.add_argument(old, dest=dest, action=_Deprecated, instead=instead, help=argparse.SUPPRESS, **kwargs)
+
+
+def add_duration(parser: argparse.ArgumentParser, default: float | None, help: str, old: str | None = None) -> None:
+    """`--duration SECONDS`, the one word for a flight's length; `old` is an earlier spelling still accepted."""
+    parser.add_argument("--duration", type=float, default=default, metavar="SECONDS", help=help)
+    if old is not None:
+        add_deprecated(parser, old, "--duration", "duration", type=float, metavar="SECONDS")
+
+
+def out_file(out: Path, default_name: str, suffixes: tuple[str, ...]) -> Path:
+    """The file a script writes into the folder `--out`; an older `--out FILE` (by its suffix) still works."""
+    if out.suffix.lower() in suffixes:
+        print(f"note: --out takes a folder now; writing {out} as given (use --out {out.parent})", file=sys.stderr)
+        return out
+    return out / default_name
+
+
+def config_from_args(args: argparse.Namespace, extra: list[str] | None = None) -> Config:
+    """The shipped defaults, then --config, then --set, then `extra` overrides the script derives."""
+    return load_config(args.config, [*args.overrides, *(extra or [])])
+
+
+def run_folder(out: str | None, label: str) -> Path:
+    """The run folder: --out if given, else runs/<UTC time>-<label>; created, must be empty of a summary."""
+    if out is None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        path = Path("runs") / f"{stamp}-{label}"
+    else:
+        path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise DroneSSLError(f"--out {path} exists and is not a folder; choose another path")
+    if _finished(path / "summary.json"):
+        raise DroneSSLError(f"--out {path} already holds a finished run (summary.json); choose another folder")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _finished(summary: Path) -> bool:
+    """A summary.json of a run that ran its course; one a signal or an error ended may be flown over again."""
+    try:
+        data = json.loads(summary.read_text())
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        return True  # unreadable: keep it, let the user decide
+    return not isinstance(data, dict) or data.get("ended_by", "done") == "done"
+
+
+def main_guard(main: Callable[[], int]) -> None:
+    """Run a script's main: typed errors become one line on stderr and exit 2 (bugs too, with their traceback);
+    Ctrl-C exits 130, SIGTERM 143, SIGHUP 129 (a flight has landed and saved by then)."""
+    try:
+        code = main()
+    except DroneSSLError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+    except FlightInterrupted as exc:
+        print(INTERRUPTED_BY.get(exc.signum, "interrupted"), file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception:  # a bug: the traceback is what a report needs, the exit code still says "error"
+        traceback.print_exc()
+        sys.exit(EXIT_BAD_INPUT)
+    sys.exit(code)

@@ -1,0 +1,1 @@
+"""Image helpers shared by perception and behaviour: checked camera input, depth and distance labels."""

@@ -1,0 +1,1 @@
+"""The Parrot Bebop 2 backend (through pyparrot, an optional extra)."""

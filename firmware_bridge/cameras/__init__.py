@@ -1,0 +1,1 @@
+"""Stereo camera sources a real drone pairs with its link: frames, a side-by-side or two-stream capture."""

@@ -1,0 +1,1 @@
+"""Offline training of mono estimators: fitting on frame sets, and the shipped default model."""

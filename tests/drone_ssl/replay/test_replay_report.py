@@ -1,0 +1,35 @@
+"""A flight report from its log: the live flight's plots and figures, a timeline and summary.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from replay_logs import write_log
+
+from app.config import load_config
+from drone_ssl.replay import ReplayError, write_report
+
+PERCEPTION = load_config().perception
+
+
+def test_the_report_draws_the_flight_and_sums_it_up(mono_flight: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    written = write_report(mono_flight, out, PERCEPTION, 0.95)
+    names = [p.name for p in written]
+    assert names == ["trajectory.png", "distances.png", "learning_curve.png", "timeline.png", "summary.md"]
+    assert all(p.stat().st_size > 1000 or p.suffix == ".md" for p in written)
+    summary = (out / "summary.md").read_text()
+    assert "collisions                     1" in summary and "overrides                      2" in summary
+    assert "time_in_phase_s                mono=4" in summary
+    assert "t=2.00 s override:" in summary and "t=3.50 s collision:" in summary
+    assert "evaluation only" in summary
+    with pytest.raises(ReplayError, match="already exists and is not empty"):
+        write_report(mono_flight, out, PERCEPTION, 0.95)
+
+
+def test_a_log_without_decisions_or_pose_still_gets_distances_and_a_timeline(tmp_path: Path) -> None:
+    path = tmp_path / "bare.mcap"
+    write_log(path, frames=12)
+    written = write_report(path, tmp_path / "report", PERCEPTION, 0.95)
+    assert {"distances.png", "timeline.png", "summary.md"} <= {p.name for p in written}

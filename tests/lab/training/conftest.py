@@ -1,0 +1,12 @@
+"""The synthetic walls the mono tests learn from (lab.data.synthetic_walls), as a fixture."""
+
+from __future__ import annotations
+
+import pytest
+
+from lab.data.synthetic_walls import wall_set
+
+
+@pytest.fixture(scope="session")
+def walls():
+    return wall_set
