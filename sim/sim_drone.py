@@ -136,11 +136,11 @@ class SimDrone(Drone):
         realism = self.config.sim.realism
         while True:
             for _ in range(self.config.sim.steps_per_frame):
-                self._physics_step()
+                self.physics_step()
             # A dropped frame never reaches the caller: the next camera tick is returned instead.
             if realism.drop_prob == 0.0 or self._rng.random() >= realism.drop_prob:
                 break
-        left, right, depth = self.rig.render(self._position(), self.model.rotation(), self.world.lighting, depth=True)
+        left, right, depth = self.rig.render(self.position(), self.model.rotation(), self.world.lighting, depth=True)
         self._last_depth = depth
         self._last_frame_t = self.t
         left, right = self._sensor_effects(left, right)
@@ -181,7 +181,7 @@ class SimDrone(Drone):
         if self._last_depth is None:
             raise DroneError("no frame has been read yet; call read() first")
         b = self.model.body
-        position = self._position()
+        position = self.position()
         rotation = self.model.rotation()
         mask = self.rig.obstacle_mask(self._last_depth, position, rotation, self.config.sim.room.height_m)
         return GroundTruth(
@@ -201,7 +201,9 @@ class SimDrone(Drone):
         return self._crashed
 
     # -- internals ----------------------------------------------------------------------------------------------
-    def _physics_step(self) -> None:
+    def physics_step(self) -> None:
+        """One physics tick: the flight model, then contacts (what a frame runs steps_per_frame times; benchmarks
+        time it alone)."""
         self.model.step()
         self.t += self.model.dt
         self._place()
@@ -212,10 +214,11 @@ class SimDrone(Drone):
         for _ in range(steps):
             if done():
                 return
-            self._physics_step()
+            self.physics_step()
         raise DroneError(f"{what} did not finish within {MANOEUVRE_TIMEOUT_S:g} s of simulated time")
 
-    def _position(self) -> np.ndarray:
+    def position(self) -> np.ndarray:
+        """The body's (x, y, z) in metres, world frame: where the cameras render from."""
         b = self.model.body
         return np.array([b.x, b.y, b.z])
 

@@ -29,7 +29,7 @@ def physics_steps_per_s(config: Config, steps: int = 4000) -> float:
         drone.send(Command(pitch=-0.2))
         start = time.perf_counter()
         for _ in range(steps):
-            drone._physics_step()
+            drone.physics_step()
         return steps / (time.perf_counter() - start)
 
 
@@ -39,7 +39,7 @@ def render_ceiling(config: Config, frames: int, concurrent: bool = False) -> dic
     with SimDrone(config, concurrent_cameras=concurrent) as drone:
         drone.takeoff()
         rotation = drone.model.rotation()
-        position = drone._position()
+        position = drone.position()
         lighting = drone.world.lighting
         start, cpu = time.perf_counter(), time.process_time()
         for i in range(frames):
