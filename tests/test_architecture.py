@@ -70,3 +70,15 @@ def test_every_package_is_a_room_with_a_face() -> None:
             assert ast.get_docstring(ast.parse(face.read_text(encoding="utf-8"))), (
                 f"{face.relative_to(ROOT)}: docstring"
             )
+
+
+def test_scripts_import_the_installed_packages_without_path_tricks() -> None:
+    """scripts/ reach drone_ssl, sim, firmware_bridge, app and lab as installed packages (pip install -e .)."""
+    for script in sorted((ROOT / "scripts").glob("*.py")):
+        tree = ast.parse(script.read_text(encoding="utf-8"))
+        touched = [
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "path" and getattr(node.value, "id", "") == "sys"
+        ]
+        assert touched == [], f"{script.name} changes sys.path at line(s) {touched}"
