@@ -1,4 +1,4 @@
-"""drone_ssl: persistent self-supervised learning from stereo to monocular vision on a flying robot."""
+"""drone_ssl, the brain: persistent self-supervised learning from stereo to monocular vision on a flying robot."""
 
 import os
 
