@@ -97,11 +97,6 @@ class CommandLoop:
                 self._command = Command.hover()
         self._wake.set()
 
-    @property
-    def emergency_pending(self) -> bool:
-        with self._lock:
-            return self._emergency_until is not None
-
     # -- life cycle ---------------------------------------------------------------------------------------------
     def start(self) -> None:
         self._started = self._clock()

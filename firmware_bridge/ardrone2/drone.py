@@ -9,9 +9,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError
-from drone_ssl.types import Command, DroneState, Observation
+from drone_ssl.types import Command, DroneState
 from firmware_bridge.airframe import DroneModelConfig
 from firmware_bridge.ardrone2.at_link import AtLink
 from firmware_bridge.ardrone2.command_loop import CommandLoop
@@ -22,6 +21,7 @@ from firmware_bridge.ardrone2.navdata_state import to_drone_state
 from firmware_bridge.ardrone2.protocol.navdata import ControlState, Navdata, NavState
 from firmware_bridge.cameras.frames import StereoSource
 from firmware_bridge.config import BridgeConfig
+from firmware_bridge.linked_drone import LinkedDrone
 from firmware_bridge.safety import Action, SafetyLimits
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,11 @@ def control_settings(bridge: BridgeConfig, model: DroneModelConfig) -> list[tupl
     ]
 
 
-class ARDrone2(Drone):
+class ARDrone2(LinkedDrone):
     """A real AR.Drone 2.0. Every method returns or raises within the configured timeouts; exiting the context
     manager (normally, by an exception or by Ctrl-C) lands it, and so does the interpreter exiting."""
+
+    name = "the AR.Drone 2.0"
 
     def __init__(
         self,
@@ -58,55 +60,65 @@ class ARDrone2(Drone):
         stereo: StereoSource | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.bridge = bridge or BridgeConfig()
-        self.model = model or DroneModelConfig()
-        self.frame_period_s = 1.0 / self.bridge.camera_hz
-        self.stereo = stereo
-        self._clock = clock
+        super().__init__(bridge or BridgeConfig(), model, stereo, clock)
         self._at: AtLink | None = None
         self._navdata: NavdataLink | None = None
         self._loop: CommandLoop | None = None
         self._stop_waiting = threading.Event()  # a forced landing: the land command is out, stop watching for it
         self._land_failure_reported = False
 
-    # -- the Drone protocol -------------------------------------------------------------------------------------
-    def connect(self) -> None:
-        if self._loop is not None:
-            return
+    # -- the link -----------------------------------------------------------------------------------------------
+    @property
+    def connected(self) -> bool:
+        return self._loop is not None
+
+    @property
+    def fault(self) -> DroneError | None:
+        """Why the flight ended on its own (link lost, a safety landing), if it did."""
+        return None if self._loop is None else self._loop.fault
+
+    def _open_link(self) -> None:
         b = self.bridge
         self._at = AtLink(b.host, b.at_port)
         self._navdata = NavdataLink(b.host, b.navdata_port, self._clock)
         self._navdata.start()
-        try:
-            if self._navdata.wait_for(lambda nav: True, b.connect_timeout_s) is None:
-                raise DroneError(
-                    f"no navdata from {b.host}:{b.navdata_port} within {b.connect_timeout_s:g} s; "
-                    "is the drone on and this computer on its Wi-Fi?"
-                )
-            config = ConfigHandshake(tuple(b.session_ids))
-            self._loop = CommandLoop(
-                self._at, self._navdata, config, SafetyLimits.from_config(b), b.command_period_s, self._clock
+        if self._navdata.wait_for(lambda nav: True, b.connect_timeout_s) is None:
+            raise DroneError(
+                f"no navdata from {b.host}:{b.navdata_port} within {b.connect_timeout_s:g} s; "
+                "is the drone on and this computer on its Wi-Fi?"
             )
-            self._loop.start()
-            atexit.register(self._land_at_exit)
-            self.configure("general:navdata_demo", "TRUE")  # leaves bootstrap mode
-            if self._navdata.wait_for(lambda nav: nav.demo is not None, b.connect_timeout_s) is None:
-                raise DroneError("the drone acknowledged navdata_demo but sends no DEMO navdata; power-cycle it")
-            for key, value in control_settings(b, self.model):
-                self.configure(key, value)
-            if self.stereo is not None:
-                self.stereo.open()
-        except BaseException:
-            self.close()
-            raise
+        config = ConfigHandshake(tuple(b.session_ids))
+        self._loop = CommandLoop(
+            self._at, self._navdata, config, SafetyLimits.from_config(b), b.command_period_s, self._clock
+        )
+        self._loop.start()
+        atexit.register(self._land_at_exit)
+        self.configure("general:navdata_demo", "TRUE")  # leaves bootstrap mode
+        if self._navdata.wait_for(lambda nav: nav.demo is not None, b.connect_timeout_s) is None:
+            raise DroneError("the drone acknowledged navdata_demo but sends no DEMO navdata; power-cycle it")
+        for key, value in control_settings(b, self.model):
+            self.configure(key, value)
 
+    def _close_link(self) -> None:
+        atexit.unregister(self._land_at_exit)
+        if self._loop is not None:
+            self._loop.stop()
+            self._loop = None
+        for part in (self._navdata, self._at):
+            if part is not None:
+                part.close()
+        self._navdata = self._at = None
+
+    def _set_command(self, command: Command) -> None:
+        self._require_loop().set_command(command)
+
+    # -- the Drone protocol -------------------------------------------------------------------------------------
     def takeoff(self) -> None:
         loop, nav = self._require_loop(), self._nav()
         if nav.has(NavState.EMERGENCY):
             raise DroneError("the drone is in emergency (motors cut); call reset_emergency() once it is safe")
         state = self._state(nav)
-        if state.battery < self.bridge.min_battery_pct:
-            raise DroneError(f"battery {state.battery:.0f}% is under bridge.min_battery_pct; charge it first")
+        self._check_takeoff_battery(state)
         if not state.flying and self.bridge.flat_trim:
             loop.flat_trim()
             time.sleep(FTRIM_SETTLE_S)
@@ -147,28 +159,6 @@ class ARDrone2(Drone):
         loop.toggle_emergency(True)
         self._wait(lambda n: n.has(NavState.EMERGENCY), timeout=1.5)
 
-    def read(self) -> Observation:
-        if self.stereo is None:
-            raise DroneError("no stereo source: pass --stereo URL (and --calib FILE) to use the real drone")
-        self._raise_fault()
-        frame = self.stereo.read()
-        self._raise_fault()
-        return Observation(frame.t, frame.left, frame.right, self.state())
-
-    def send(self, command: Command) -> None:
-        self._raise_fault()
-        self._require_loop().set_command(command)
-
-    def close(self) -> None:
-        atexit.unregister(self._land_at_exit)
-        if self._loop is not None:
-            self._loop.stop()
-            self._loop = None
-        for part in (self._navdata, self._at, self.stereo):
-            if part is not None:
-                part.close()
-        self._navdata = self._at = None
-
     # -- AR.Drone extras ----------------------------------------------------------------------------------------
     def state(self) -> DroneState:
         """The latest navdata as a DroneState; link_ok False while navdata is late."""
@@ -196,18 +186,13 @@ class ARDrone2(Drone):
             raise DroneError("the drone did not leave emergency; check its LEDs and power-cycle it")
 
     @property
-    def fault(self) -> DroneError | None:
-        """Why the flight ended on its own (link lost, a safety landing), if it did."""
-        return None if self._loop is None else self._loop.fault
-
-    @property
     def command_loop(self) -> CommandLoop:
         return self._require_loop()
 
     # -- internals ----------------------------------------------------------------------------------------------
     def _require_loop(self) -> CommandLoop:
         if self._loop is None:
-            raise DroneError("the drone is not connected; call connect() (or use it as a context manager)")
+            raise self._not_connected()
         return self._loop
 
     def _nav(self) -> Navdata:
@@ -233,10 +218,6 @@ class ARDrone2(Drone):
             if self._loop is not None and self._loop.fault is not None and self._loop.verdict is Action.LINK_LOST:
                 return None  # no navdata will confirm anything now
         return None
-
-    def _raise_fault(self) -> None:
-        if self._loop is not None and self._loop.fault is not None:
-            raise self._loop.fault
 
     def _land_at_exit(self) -> None:
         try:

@@ -10,13 +10,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError, LinkLostError
-from drone_ssl.types import Command, DroneState, Observation
+from drone_ssl.types import Command, DroneState
 from firmware_bridge.airframe import DroneModelConfig
 from firmware_bridge.cameras.frames import StereoSource
 from firmware_bridge.config import BridgeConfig
 from firmware_bridge.errors import MissingExtraError, SafetyLandingError
+from firmware_bridge.linked_drone import LinkedDrone
 from firmware_bridge.safety import Action, SafetyLimits, assess, limit_command
 
 log = logging.getLogger(__name__)
@@ -58,9 +58,11 @@ def sensors_to_state(sensors: Any, link_ok: bool = True) -> DroneState:
     )
 
 
-class Bebop2(Drone):
+class Bebop2(LinkedDrone):
     """A Bebop 2. PCMD goes out every `bridge.command_period_s` from a thread; sensor updates play the part of
     navdata for the safety rules (silence: hover, then land and raise; battery, altitude, flight-time limits)."""
+
+    name = "the Bebop 2"
 
     def __init__(
         self,
@@ -69,11 +71,7 @@ class Bebop2(Drone):
         stereo: StereoSource | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.bridge = bridge or BridgeConfig(backend="bebop2")
-        self.model = model or DroneModelConfig()
-        self.frame_period_s = 1.0 / self.bridge.camera_hz
-        self.stereo = stereo
-        self._clock = clock
+        super().__init__(bridge or BridgeConfig(backend="bebop2"), model, stereo, clock)
         self._limits = SafetyLimits.from_config(self.bridge)
         self._bebop: Any = None
         self._lock = threading.Lock()
@@ -82,41 +80,60 @@ class Bebop2(Drone):
         self._command = Command.hover()
         self._last_update = clock()
         self._airborne_since: float | None = None
-        self.fault: DroneError | None = None
+        self._fault: DroneError | None = None
 
-    # -- the Drone protocol -------------------------------------------------------------------------------------
-    def connect(self) -> None:
-        if self._bebop is not None:
-            return
+    # -- the link -----------------------------------------------------------------------------------------------
+    @property
+    def connected(self) -> bool:
+        return self._bebop is not None
+
+    @property
+    def fault(self) -> DroneError | None:
+        """Why the flight ended on its own (link lost, a safety landing, a failed command loop), if it did."""
+        return self._fault
+
+    def _open_link(self) -> None:
         bebop = load_bebop_class()(drone_type="Bebop2", ip_address=self.bridge.host)
         if not bebop.connect(CONNECT_RETRIES):
             raise DroneError(f"cannot connect to the Bebop 2 at {self.bridge.host}; is this computer on its Wi-Fi?")
         self._bebop = bebop
         bebop.set_user_sensor_callback(self._on_sensors, None)
-        try:
-            # Clamped into pyparrot's accepted ranges: it ignores (and prints about) values outside them.
-            bebop.set_max_altitude(_clamp(self.bridge.max_altitude_m, 0.5, 150.0))
-            bebop.set_max_tilt(_clamp(self.model.max_tilt_deg, 5.0, 30.0))
-            bebop.set_max_vertical_speed(_clamp(self.model.max_vz_mps, 0.5, 2.5))
-            bebop.set_max_rotation_speed(_clamp(self.model.max_yaw_rate_dps, 10.0, 200.0))
-            bebop.set_hull_protection(int(self.bridge.hull))
-            bebop.set_indoor(int(self.bridge.outdoor))
-            self._last_update = self._clock()
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="bebop-commands", daemon=True)
-            self._thread.start()
-            if self.stereo is not None:
-                self.stereo.open()
-        except BaseException:
-            self.close()
-            raise
+        # Clamped into pyparrot's accepted ranges: it ignores (and prints about) values outside them.
+        bebop.set_max_altitude(_clamp(self.bridge.max_altitude_m, 0.5, 150.0))
+        bebop.set_max_tilt(_clamp(self.model.max_tilt_deg, 5.0, 30.0))
+        bebop.set_max_vertical_speed(_clamp(self.model.max_vz_mps, 0.5, 2.5))
+        bebop.set_max_rotation_speed(_clamp(self.model.max_yaw_rate_dps, 10.0, 200.0))
+        bebop.set_hull_protection(int(self.bridge.hull))
+        bebop.set_indoor(int(self.bridge.outdoor))
+        self._last_update = self._clock()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="bebop-commands", daemon=True)
+        self._thread.start()
 
+    def _close_link(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
+            self._thread = None
+        if self._bebop is not None:
+            self._bebop.disconnect()
+            self._bebop = None
+
+    def _set_command(self, command: Command) -> None:
+        self._require()
+        self._command = command
+
+    def state(self) -> DroneState:
+        bebop = self._require()
+        fresh = self._clock() - self._last_update <= self.bridge.navdata_hover_s
+        return sensors_to_state(bebop.sensors, fresh)
+
+    # -- the Drone protocol -------------------------------------------------------------------------------------
     def takeoff(self) -> None:
         bebop = self._require()
         self._raise_fault()
         state = self.state()
-        if state.battery < self.bridge.min_battery_pct:
-            raise DroneError(f"battery {state.battery:.0f}% is under bridge.min_battery_pct; charge it first")
+        self._check_takeoff_battery(state)
         if self.bridge.flat_trim and not state.flying:
             bebop.flat_trim(1)
         self._command = Command.hover()
@@ -139,35 +156,6 @@ class Bebop2(Drone):
         with self._lock:
             bebop.drone_connection.send_noparam_high_priority_command_packet(command)
 
-    def read(self) -> Observation:
-        if self.stereo is None:
-            raise DroneError("no stereo source: pass --stereo URL (and --calib FILE) to fly the Bebop 2")
-        self._raise_fault()
-        frame = self.stereo.read()
-        self._raise_fault()
-        return Observation(frame.t, frame.left, frame.right, self.state())
-
-    def send(self, command: Command) -> None:
-        self._raise_fault()
-        self._require()
-        self._command = command
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2.0)
-            self._thread = None
-        if self.stereo is not None:
-            self.stereo.close()
-        if self._bebop is not None:
-            self._bebop.disconnect()
-            self._bebop = None
-
-    def state(self) -> DroneState:
-        bebop = self._require()
-        fresh = self._clock() - self._last_update <= self.bridge.navdata_hover_s
-        return sensors_to_state(bebop.sensors, fresh)
-
     # -- internals ----------------------------------------------------------------------------------------------
     def _on_sensors(self, *_: object) -> None:
         self._last_update = self._clock()
@@ -180,7 +168,7 @@ class Bebop2(Drone):
                 self._tick(bebop, pcmd)
             except Exception as exc:  # never leave the drone flying unattended
                 log.exception("Bebop command loop failed; landing")
-                self.fault = self.fault or DroneError(f"the command loop failed ({exc}); the drone was told to land")
+                self._fault = self._fault or DroneError(f"the command loop failed ({exc}); the drone was told to land")
                 with self._lock:
                     bebop.land()
 
@@ -194,15 +182,15 @@ class Bebop2(Drone):
         airborne = None if self._airborne_since is None else now - self._airborne_since
         verdict = assess(self._limits, now - self._last_update, state, airborne)
         command = self._command
-        if verdict.action is Action.LINK_LOST and self.fault is None:
-            self.fault = LinkLostError(f"link to the Bebop lost: {verdict.reason}; it was told to land")
-        elif verdict.action is Action.LAND and self.fault is None:
-            self.fault = SafetyLandingError(f"safety landing: {verdict.reason}")
-        if self.fault is not None or verdict.action is not Action.FLY:
+        if verdict.action is Action.LINK_LOST and self._fault is None:
+            self._fault = LinkLostError(f"link to the Bebop lost: {verdict.reason}; it was told to land")
+        elif verdict.action is Action.LAND and self._fault is None:
+            self._fault = SafetyLandingError(f"safety landing: {verdict.reason}")
+        if self._fault is not None or verdict.action is not Action.FLY:
             command = Command.hover()
         command = limit_command(command, state, self._limits)
         with self._lock:
-            if self.fault is not None and state.flying and bebop.sensors.flying_state != "landing":
+            if self._fault is not None and state.flying and bebop.sensors.flying_state != "landing":
                 bebop.land()
             # Bebop PCMD: pitch + = forward, the opposite of AR.Drone's; values in percent.
             values = (command.roll * 100, -command.pitch * 100, command.yaw * 100, command.gaz * 100)
@@ -210,9 +198,5 @@ class Bebop2(Drone):
 
     def _require(self) -> Any:
         if self._bebop is None:
-            raise DroneError("the Bebop 2 is not connected; call connect() (or use it as a context manager)")
+            raise self._not_connected()
         return self._bebop
-
-    def _raise_fault(self) -> None:
-        if self.fault is not None:
-            raise self.fault

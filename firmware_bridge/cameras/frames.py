@@ -1,4 +1,4 @@
-"""What a stereo source hands `ARDrone2.read()`: a timed pair, and the small interface sources implement."""
+"""What a stereo source hands `LinkedDrone.read()`: a timed pair, and the small interface sources implement."""
 
 from __future__ import annotations
 
