@@ -1,4 +1,4 @@
-"""Typed configuration of the real-drone bridge: address and ports, command timing, safety limits, stereo input."""
+"""Typed configuration of the real-drone bridge (the `bridge:` section): address and ports, timing, safety limits."""
 
 from __future__ import annotations
 
@@ -9,14 +9,9 @@ from drone_ssl.config import CameraConfig
 from drone_ssl.config.loader import section, spec
 from drone_ssl.errors import ConfigError
 from firmware_bridge.airframe import DroneModelConfig
+from firmware_bridge.cameras.config import StereoStreamConfig
 
 PORT = {"lo": 1, "hi": 65535}
-
-
-@dataclass(frozen=True)
-class StereoStreamConfig:
-    layout: str = spec("side_by_side", choices=("side_by_side", "two_streams"))  # one frame holding both, or two
-    frame_timeout_s: float = spec(2.0, lo=0.1, hi=60.0)  # read() gives up (a typed error) after this long
 
 
 @dataclass(frozen=True)
