@@ -22,8 +22,8 @@ from drone_ssl.replay import (
     check_logs,
     cleanup,
     close_estimator,
-    evaluate,
     export_dataset,
+    fresh_folder,
     image_shape,
     launched_by_torchrun,
     load_estimator,
@@ -35,7 +35,7 @@ from drone_ssl.replay import (
     write_json,
     write_report,
 )
-from drone_ssl.replay.outputs import fresh_folder
+from drone_ssl.replay.evaluate.open_loop_evaluation import evaluate
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

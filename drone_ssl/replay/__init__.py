@@ -1,20 +1,22 @@
-"""Offline replay of flight logs: retraining (streamed, multi-worker, resumable, DDP), open-loop evaluation,
-flight reports and dataset export."""
+"""Offline replay of flight logs, one subpackage per job (retrain/, evaluate/, report/, export/) over shared log
+reading, open-loop replay, scoring and output files."""
 
-from drone_ssl.replay.cnn_retrain import retrain_cnn
-from drone_ssl.replay.dataset import LogSampleDataset, make_loader
-from drone_ssl.replay.distributed import DistContext, cleanup, launched_by_torchrun, setup_distributed
+# `drone_ssl.replay.evaluate` is the evaluation subpackage; its function is `evaluate.open_loop_evaluation.evaluate`.
+
 from drone_ssl.replay.errors import ReplayError
-from drone_ssl.replay.evaluate import evaluate, validate
-from drone_ssl.replay.export import export_dataset
-from drone_ssl.replay.local_launch import launch_local
+from drone_ssl.replay.export.labelled_dataset import export_dataset
 from drone_ssl.replay.logs import check_logs, image_shape, split_validation
 from drone_ssl.replay.models import close_estimator, load_estimator
 from drone_ssl.replay.open_loop import LogReplay, ReplayedFrame
-from drone_ssl.replay.outputs import write_csv, write_json
-from drone_ssl.replay.report import write_report
-from drone_ssl.replay.retrain_options import RetrainOptions, RetrainResult
-from drone_ssl.replay.texton_retrain import retrain_textons
+from drone_ssl.replay.outputs import fresh_folder, write_csv, write_json
+from drone_ssl.replay.report.flight_summary import write_report
+from drone_ssl.replay.retrain.cnn_retrain import retrain_cnn
+from drone_ssl.replay.retrain.dataset import LogSampleDataset, make_loader
+from drone_ssl.replay.retrain.distributed import DistContext, cleanup, launched_by_torchrun, setup_distributed
+from drone_ssl.replay.retrain.local_launch import launch_local
+from drone_ssl.replay.retrain.retrain_options import RetrainOptions, RetrainResult
+from drone_ssl.replay.retrain.texton_retrain import retrain_textons
+from drone_ssl.replay.retrain.validation import validate
 
 __all__ = [
     "DistContext",
@@ -27,8 +29,8 @@ __all__ = [
     "check_logs",
     "cleanup",
     "close_estimator",
-    "evaluate",
     "export_dataset",
+    "fresh_folder",
     "image_shape",
     "launch_local",
     "launched_by_torchrun",

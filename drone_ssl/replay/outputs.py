@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from drone_ssl.replay.errors import ReplayError
-from drone_ssl.replay.train_state import RESUME_FILE, atomic_write
 
 
 def fresh_folder(path: Path, what: str) -> Path:
@@ -24,20 +25,18 @@ def fresh_folder(path: Path, what: str) -> Path:
     return path
 
 
-def retrain_folder(path: Path, model_file: str, resume: bool) -> Path:
-    """The retraining folder: new (or empty) for a fresh run; holding the run's resume state with --resume."""
-    if path.exists() and not path.is_dir():
-        raise ReplayError(f"--out {path} is a file; retraining writes a folder (model, resume state, validation)")
-    started = (path / model_file).exists() or (path / RESUME_FILE).exists()
-    if resume and not (path / RESUME_FILE).exists():
-        raise ReplayError(f"nothing to resume in {path} (no {RESUME_FILE}); start without --resume")
-    if not resume and started:
-        raise ReplayError(f"{path} already holds a retraining run; continue it with --resume or choose another --out")
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Let `write` fill a temporary file beside `path`, then swap it in: an interrupted or failed write leaves the
+    previous file as it was."""
+    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        write(tmp)
+        os.replace(tmp, path)
     except OSError as e:
-        raise ReplayError(f"cannot create the retraining folder {path}: {e.strerror}") from e
-    return path
+        raise ReplayError(f"cannot write {path}: {e.strerror or e}; check the folder (space, access)") from e
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
 
 
 def _plain(value: Any) -> Any:

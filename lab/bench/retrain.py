@@ -9,10 +9,10 @@ from pathlib import Path
 
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.flightlog import FlightLogWriter
-from drone_ssl.replay.cnn_retrain import retrain_cnn
-from drone_ssl.replay.distributed import DistContext
-from drone_ssl.replay.local_launch import launch_local
-from drone_ssl.replay.retrain_options import RetrainOptions, RetrainResult
+from drone_ssl.replay.retrain.cnn_retrain import retrain_cnn
+from drone_ssl.replay.retrain.distributed import DistContext
+from drone_ssl.replay.retrain.local_launch import launch_local
+from drone_ssl.replay.retrain.retrain_options import RetrainOptions, RetrainResult
 from lab.data.synthetic_log import synthetic_flight
 
 VALIDATION_FRAMES = 50  # validation is not timed; a short held-out log keeps the benchmark quick

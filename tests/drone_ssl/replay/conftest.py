@@ -1,4 +1,5 @@
-"""Fixtures of the replay tests (the log writer lives in replay_logs, a module name no other test folder uses)."""
+"""Fixtures of the replay tests in the job folders below (the log writer lives in replay_logs, a name no other test
+folder uses; pytest puts this folder on sys.path, so the tests below import it)."""
 
 from __future__ import annotations
 

@@ -15,15 +15,16 @@ from drone_ssl.mono.cnn_estimator import CnnEstimator
 from drone_ssl.mono.cnn_model import MonoDepthNet
 from drone_ssl.mono.cnn_trainer import CnnTrainer
 from drone_ssl.mono.onnx_export import export_onnx
-from drone_ssl.replay.dataset import LogSampleDataset, batches, make_loader
-from drone_ssl.replay.distributed import FAILED, OUT_OF_DATA, READY, DistContext, DistributedNet, agree, total
 from drone_ssl.replay.errors import PeerFailedError, ReplayError
-from drone_ssl.replay.evaluate import validate
 from drone_ssl.replay.logs import image_shape
 from drone_ssl.replay.models import MODEL_FILES
-from drone_ssl.replay.outputs import retrain_folder, write_json
-from drone_ssl.replay.retrain_options import VALIDATION_FILE, RetrainOptions, RetrainResult
-from drone_ssl.replay.train_state import RESUME_FILE, TrainState, atomic_write, load_state, save_state
+from drone_ssl.replay.outputs import atomic_write, write_json
+from drone_ssl.replay.retrain.dataset import LogSampleDataset, batches, make_loader
+from drone_ssl.replay.retrain.distributed import FAILED, OUT_OF_DATA, READY, DistContext, DistributedNet, agree, total
+from drone_ssl.replay.retrain.retrain_options import VALIDATION_FILE, RetrainOptions, RetrainResult
+from drone_ssl.replay.retrain.run_folder import retrain_folder
+from drone_ssl.replay.retrain.train_state import RESUME_FILE, TrainState, load_state, save_state
+from drone_ssl.replay.retrain.validation import validate
 
 
 def _fresh_network(options: RetrainOptions, perception: PerceptionConfig, shape: tuple[int, int]) -> MonoDepthNet:

@@ -3,63 +3,18 @@ ground truth, evaluation only), and the obstacle decisions and training-wheel ov
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from drone_ssl.learner.metrics import validation_metrics
 from drone_ssl.mono.reading import MonoEstimator
-from drone_ssl.replay.errors import ReplayError
 from drone_ssl.replay.logs import describe, log_label
-from drone_ssl.replay.open_loop import LogReplay, ReplayedFrame
+from drone_ssl.replay.open_loop import LogReplay
+from drone_ssl.replay.scoring import Columns, replay_columns, score
 
 OVERRIDE_WINDOW_S = 1.0  # how long before an override the new model may have said "obstacle" to count as a catch
-
-
-def score(
-    predicted_m: np.ndarray, reference_m: np.ndarray, avoid_m: float, target_tpr: float, threshold_m: float | None
-) -> dict[str, float | int | None]:
-    """MAE, log error, ROC AUC of "obstacle within `avoid_m`" and TPR/FPR at `threshold_m` (None: the ROC rule's
-    choice) over the frames where both are finite; None where a figure is undefined."""
-    m = validation_metrics(0.0, 0, predicted_m, reference_m, avoid_m, target_tpr, threshold_m)
-    figures = {k: v for k, v in asdict(m).items() if k not in ("t", "learning_round")}
-    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in figures.items()}
-
-
-@dataclass
-class Columns:
-    """Per-frame figures of a replay as arrays (scalars only: a long flight fits in memory)."""
-
-    frames: list[ReplayedFrame] = field(default_factory=list)
-
-    def column(self, name: str) -> np.ndarray:
-        return np.array([getattr(f, name) for f in self.frames], dtype=np.float64)
-
-
-def replay_columns(replay: LogReplay) -> Columns:
-    columns = Columns(list(replay.frames()))
-    if not columns.frames:
-        names = ", ".join(p.name for p in replay.paths)
-        raise ReplayError(f"no frames could be read from {names}; the logs are empty or damaged beyond recovery")
-    return columns
-
-
-def validate(
-    estimator: MonoEstimator, logs: Sequence[Path], avoid_m: float, target_tpr: float
-) -> dict[str, dict[str, Any]]:
-    """A model's figures on held-out flights: against stereo labels, and against ground truth where logged."""
-    columns = replay_columns(LogReplay(logs, estimator, avoid_m))
-    mono, stereo, truth = columns.column("mono_m"), columns.column("stereo_m"), columns.column("truth_m")
-    if not np.isfinite(stereo).any():
-        raise ReplayError("the held-out logs hold no stereo labels to validate against; choose other --val logs")
-    figures = {"vs_stereo": score(mono, stereo, avoid_m, target_tpr, None)}
-    if np.isfinite(truth).any():
-        figures["vs_ground_truth_evaluation_only"] = score(mono, truth, avoid_m, target_tpr, None)
-    return figures
 
 
 def _decision_changes(columns: Columns, new_obstacle: np.ndarray, avoid_m: float) -> tuple[dict, list[dict]]:

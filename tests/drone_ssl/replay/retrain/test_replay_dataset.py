@@ -12,7 +12,7 @@ from replay_logs import HEIGHT, WIDTH, write_log
 
 from drone_ssl.flightlog import iter_samples
 from drone_ssl.replay import LogSampleDataset, ReplayError, make_loader
-from drone_ssl.replay.dataset import batches
+from drone_ssl.replay.retrain.dataset import batches
 
 SHAPE = (HEIGHT, WIDTH)
 

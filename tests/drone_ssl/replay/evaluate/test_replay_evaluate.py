@@ -11,7 +11,8 @@ from replay_logs import distances
 
 from drone_ssl.flightlog import FlightLogError
 from drone_ssl.mono import MonoReading
-from drone_ssl.replay import LogReplay, evaluate
+from drone_ssl.replay import LogReplay
+from drone_ssl.replay.evaluate.open_loop_evaluation import evaluate
 
 
 class Constant:

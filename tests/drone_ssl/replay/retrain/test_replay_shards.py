@@ -7,7 +7,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drone_ssl.replay.shards import Piece, shard
+from drone_ssl.replay.retrain.shards import Piece, shard
 
 
 @settings(max_examples=200, deadline=None)

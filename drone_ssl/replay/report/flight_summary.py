@@ -17,11 +17,11 @@ from drone_ssl.flight_stats import FlightStats
 from drone_ssl.flightlog import FlightLogReader, LoggedEvent
 from drone_ssl.learner.metrics import ValidationMetrics
 from drone_ssl.plots import plot_series
-from drone_ssl.replay.evaluate import replay_columns, score
 from drone_ssl.replay.logs import describe, log_label
 from drone_ssl.replay.open_loop import LogReplay, ReplayedFrame, logged_avoid_distance
 from drone_ssl.replay.outputs import fresh_folder
-from drone_ssl.replay.timeline_plot import plot_timeline
+from drone_ssl.replay.report.timeline_plot import plot_timeline
+from drone_ssl.replay.scoring import replay_columns, score
 
 DEFAULT_FRAME_PERIOD_S = 0.1
 

@@ -15,8 +15,8 @@ import numpy as np
 from drone_ssl.flightlog import FlightLogReader
 from drone_ssl.flightlog.images import decode_png, depth_from_png16, depth_to_png16, encode_png
 from drone_ssl.replay.errors import ReplayError
+from drone_ssl.replay.export.npz_stream import open_npz, write_array, write_member
 from drone_ssl.replay.logs import describe
-from drone_ssl.replay.npz_stream import open_npz, write_array, write_member
 from drone_ssl.replay.open_loop import TRUTH_KEYS
 from drone_ssl.replay.outputs import fresh_folder, write_csv
 

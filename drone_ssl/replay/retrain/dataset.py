@@ -15,7 +15,7 @@ from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 from drone_ssl.errors import DroneSSLError
 from drone_ssl.flightlog import TrainingSample, iter_samples
 from drone_ssl.replay.errors import ReplayError
-from drone_ssl.replay.shards import Piece, shard
+from drone_ssl.replay.retrain.shards import Piece, shard
 
 # An item the loader hands over: a batch {"images", "distances", "depth"?} or {"error": one-line message}. Errors
 # travel as items because the loader would wrap an exception raised in a worker in a multi-line traceback.
@@ -26,7 +26,7 @@ class LogSampleDataset(IterableDataset):
     """Batches of (left image, stereo label, stereo depth) from flight logs, never all in memory.
 
     The logs are split among DDP processes (`rank` of `world`) and then among each process's loader workers
-    (`drone_ssl.replay.shards`), so every labelled sample is read once per epoch. Each worker shuffles through a
+    (`drone_ssl.replay.retrain.shards`), so every labelled sample is read once per epoch. Each worker shuffles through a
     bounded buffer of `shuffle_buffer` samples; the order depends only on the seed, the epoch (`set_epoch`) and
     the layout, so an epoch can be replayed exactly to resume in its middle.
     """

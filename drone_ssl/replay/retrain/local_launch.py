@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from drone_ssl.errors import DroneSSLError
-from drone_ssl.replay.distributed import DistContext, cleanup, setup_distributed
 from drone_ssl.replay.errors import PeerFailedError, ReplayError
+from drone_ssl.replay.retrain.distributed import DistContext, cleanup, setup_distributed
 
 OK, FAILED, PEER_FAILED = "ok", "failed", "peer failed"
 CAUSE_GRACE_S = 30.0  # after a rank stopped because another failed, how long the failing one may take to report

@@ -11,14 +11,14 @@ from tqdm import tqdm
 
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
-from drone_ssl.replay.dataset import LogSampleDataset, batches, make_loader
 from drone_ssl.replay.errors import ReplayError
-from drone_ssl.replay.evaluate import validate
 from drone_ssl.replay.logs import image_shape
 from drone_ssl.replay.models import MODEL_FILES
-from drone_ssl.replay.outputs import retrain_folder, write_json
-from drone_ssl.replay.retrain_options import VALIDATION_FILE, RetrainOptions, RetrainResult
-from drone_ssl.replay.train_state import atomic_write
+from drone_ssl.replay.outputs import atomic_write, write_json
+from drone_ssl.replay.retrain.dataset import LogSampleDataset, batches, make_loader
+from drone_ssl.replay.retrain.retrain_options import VALIDATION_FILE, RetrainOptions, RetrainResult
+from drone_ssl.replay.retrain.run_folder import retrain_folder
+from drone_ssl.replay.retrain.validation import validate
 
 DICTIONARY_IMAGES = 50  # frames the textons are learned from, drawn evenly from all flights
 

@@ -12,7 +12,7 @@ from app.config import load_config
 from drone_ssl.flightlog import iter_samples
 from drone_ssl.mono import load_checkpoint
 from drone_ssl.replay import ReplayError, RetrainOptions, launch_local, retrain_cnn
-from drone_ssl.replay.train_state import RESUME_FILE, load_state
+from drone_ssl.replay.retrain.train_state import RESUME_FILE, load_state
 
 PERCEPTION = load_config().perception
 

@@ -1,10 +1,7 @@
-"""The retraining state to resume from (weights, optimiser, epoch and position), and atomic file replacement."""
+"""The retraining state to resume from: weights, optimiser, epoch and position, saved and loaded safely."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,23 +9,10 @@ from typing import Any
 import torch
 
 from drone_ssl.replay.errors import ReplayError
+from drone_ssl.replay.outputs import atomic_write
 
 FORMAT_VERSION = 1
 RESUME_FILE = "resume.pt"
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Let `write` fill a temporary file beside `path`, then swap it in: an interrupted or failed write leaves the
-    previous file as it was."""
-    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as e:
-        raise ReplayError(f"cannot write {path}: {e.strerror or e}; check the folder (space, access)") from e
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
 @dataclass

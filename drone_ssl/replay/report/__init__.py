@@ -1,0 +1,1 @@
+"""Reports of a logged flight: its plots, timeline and summary.md."""
