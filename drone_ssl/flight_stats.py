@@ -54,7 +54,8 @@ class FlightStats:
         true_m: float | None,
         collisions_total: int | None,
     ) -> None:
-        dt = self.frame_period_s if self.first_t is None else t - self.last_t
+        interval_s = None if self.first_t is None else t - self.last_t  # since the previous frame
+        dt = self.frame_period_s if interval_s is None else interval_s
         if self.first_t is None:
             self.first_t = t
         phase = decision.phase.value
@@ -75,7 +76,7 @@ class FlightStats:
         if collisions_total is not None and collisions_total > self.collisions:
             self.collisions_by_phase[phase] += collisions_total - self.collisions
             self.collisions = collisions_total
-        self._add_distance(state)
+        self._add_distance(state, interval_s)
         nan = math.nan
         self.trace.append(
             FrameTrace(
@@ -89,15 +90,15 @@ class FlightStats:
             )
         )
 
-    def _add_distance(self, state: DroneState) -> None:
+    def _add_distance(self, state: DroneState, interval_s: float | None) -> None:
+        """Distance since the previous frame (`interval_s` ago; None on the first frame, which adds none)."""
         if state.position is not None:
             x, y = state.position[0], state.position[1]
             if self._last_position is not None:
                 self.distance_flown_m += math.hypot(x - self._last_position[0], y - self._last_position[1])
             self._last_position = (x, y)
-        else:  # a real drone without positioning: integrate the navdata speed
-            dt = self.trace[-1].t - self.trace[-2].t if len(self.trace) > 1 else self.frame_period_s
-            self.distance_flown_m += math.hypot(state.velocity[0], state.velocity[1]) * dt
+        elif interval_s is not None:  # a real drone without positioning: integrate the navdata speed
+            self.distance_flown_m += math.hypot(state.velocity[0], state.velocity[1]) * interval_s
 
     def per_ten_minutes(self, phase: str) -> float | None:
         """Collisions per 10 minutes spent in `phase`; None when no time was spent there."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from drone_ssl.arbiter import Arbiter, Decision
 from drone_ssl.behaviour import Action, AvoidanceBehaviour
 from drone_ssl.drone import Drone
+from drone_ssl.errors import LinkLostError
 from drone_ssl.flight_stats import FlightStats
-from drone_ssl.flightlog import FlightLogWriter
+from drone_ssl.flightlog import FlightLogError, FlightLogWriter
 from drone_ssl.learner.metrics import ValidationMetrics
 from drone_ssl.learner.online import OnlineLearner
 from drone_ssl.mono.reading import MonoEstimator, MonoReading
@@ -49,7 +51,8 @@ class Pilot:
 
     In lock-step mode (the simulator) the learner trains on simulated time inside the loop; otherwise it trains
     in a background thread and the loop never waits for it. `evaluator`, when given, is asked for ground truth
-    after each frame; what it says is only counted and logged.
+    after each frame; what it says is only counted and logged. A lost link is logged as a link event before
+    the `LinkLostError` goes on to the caller.
     """
 
     def __init__(
@@ -75,7 +78,6 @@ class Pilot:
         self.lock_step = lock_step
         self.evaluator = evaluator
         self.stats = FlightStats(frame_period_s)
-        self.stereo_cut = False
         self._stop_requested = False
         self.landing_started_at: float | None = None  # time.monotonic() when the land command was given
         self._logged_metrics: ValidationMetrics | None = None
@@ -88,11 +90,6 @@ class Pilot:
         """End the flight after the current frame (it lands as always)."""
         self._stop_requested = True
 
-    def cut_stereo(self) -> None:
-        """Stop using the right camera from now on (the persistence experiment)."""
-        self.stereo_cut = True
-        self.arbiter.cut_stereo()
-
     def fly(
         self,
         duration_s: float,
@@ -102,25 +99,33 @@ class Pilot:
     ) -> FlightStats:
         """Take off, fly for `duration_s` (drone time), land. However the flight ends (the end, a request, an
         exception, a signal) the land command goes out first; `on_landing` is called just before it (e.g. to
-        keep signals from interrupting the landing); only then does the learner stop, within a timeout."""
+        keep signals from interrupting the landing); then a lost link is logged, and only then does the learner
+        stop, within a timeout. From `cut_stereo_at_s` on (the persistence experiment) every frame goes on
+        without its right image, as if the camera were gone."""
         if not self.lock_step:
             self.learner.start()
+        last_t: float | None = None  # the latest frame's time: a lost link is logged at it
+        lost: LinkLostError | None = None
         try:
             self.drone.takeoff()
             start: float | None = None
             while True:
                 observation = self.drone.read()
+                last_t = observation.t
                 start = observation.t if start is None else start
                 elapsed = observation.t - start
                 if elapsed >= duration_s:
                     break
-                if cut_stereo_at_s is not None and elapsed >= cut_stereo_at_s and not self.stereo_cut:
-                    self.cut_stereo()
+                if cut_stereo_at_s is not None and elapsed >= cut_stereo_at_s:
+                    observation = replace(observation, right=None)
                 result = self.step(observation)
                 if on_frame is not None:
                     on_frame(result)
                 if result.action.land or self._stop_requested:
                     break
+        except LinkLostError as exc:
+            lost = exc
+            raise
         finally:
             if on_landing is not None:
                 on_landing()
@@ -128,14 +133,17 @@ class Pilot:
             try:
                 self.drone.land()
             finally:
-                self.learner.stop()  # within its timeout: a hung trainer never delays the landing
+                try:
+                    if lost is not None:
+                        self._log_link_lost(last_t, lost)
+                finally:
+                    self.learner.stop()  # within its timeout: a hung trainer never delays the landing
         return self.stats
 
     def step(self, observation: Observation) -> FrameResult:
         """One pass of the loop on one frame; sends the command (or nothing when the behaviour asks to land)."""
-        t, left = observation.t, observation.left
-        right = None if self.stereo_cut else observation.right
-        stereo = self.labeler.read(left, right) if right is not None else None
+        t, left, right = observation.t, observation.left, observation.right
+        stereo = self.labeler.read(left, right) if right is not None else None  # no right image: no stereo
         mono = self.estimator.predict(left)
         decision = self.arbiter.update(t, stereo, mono, self.learner.latest)
         self.learner.observe(t, left, stereo, mono, priority=decision.override_event is not None)
@@ -184,3 +192,11 @@ class Pilot:
         if latest is not None and latest is not self._logged_metrics:
             self._logged_metrics = latest
             log.log_learner(t, latest)
+
+    def _log_link_lost(self, t: float | None, error: LinkLostError) -> None:
+        """Say in the log that the link was lost and why, at the latest frame's time (0 before the first)."""
+        if self.log is None:
+            return
+        # The lost link on its way out says more than a log that can no longer take the event.
+        with contextlib.suppress(FlightLogError):
+            self.log.log_link(0.0 if t is None else t, {"event": "lost", "reason": str(error)})

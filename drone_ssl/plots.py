@@ -93,21 +93,3 @@ def plot_series(
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-
-
-def save_image_grid(path: Path, rows: Sequence[Sequence[np.ndarray]], titles: Sequence[str] = ()) -> None:
-    """A grid of images (grey uint8 or float maps), one row per moment, e.g. left | right | depth."""
-    n_rows, n_cols = len(rows), max(len(r) for r in rows)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(3 * n_cols, 2.4 * n_rows), squeeze=False)
-    for i, row in enumerate(rows):
-        for j in range(n_cols):
-            ax = axes[i][j]
-            ax.axis("off")
-            if j < len(row):
-                image = row[j]
-                ax.imshow(image, cmap="gray" if image.dtype == np.uint8 else "viridis")
-            if i == 0 and j < len(titles):
-                ax.set_title(titles[j], fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)

@@ -81,11 +81,6 @@ class FlightModel:
     def flying(self) -> bool:
         return self.mode in (FlightMode.TAKING_OFF, FlightMode.FLYING, FlightMode.LANDING)
 
-    @property
-    def terminal_speed(self) -> float:
-        """The drag-limited horizontal speed at full tilt."""
-        return GRAVITY * math.tan(self.max_tilt) / self.config.drag_per_s
-
     def takeoff(self) -> None:
         if self.mode == FlightMode.LANDED:
             self.mode = FlightMode.TAKING_OFF

@@ -33,6 +33,11 @@ class Arbiter:
     the mono reading (pass it every frame, in every phase: frames without one count toward "mono unusable"),
     and the learner's latest validation metrics (None before the first; the same object may be passed again).
 
+    "No stereo" has one representation: a frame whose `Observation.right` is None (the camera is gone, or the
+    pilot dropped the image for the stereo-cut experiment), which reaches the arbiter as `stereo=None`; in SAFE
+    the drone then lands (`Decision.camera_up` False). A reading with `available=False` is another fact: the
+    right image arrives but has given no label for a while (no texture), so SAFE may look elsewhere.
+
     Mono is *trusted* from the start (strategy `mono`), or once the held-out window passes the switch rules
     (`naive`, `persistent`), until it fails the looser fallback rules or the training wheels fire too often;
     trust lost this way returns only with a later learning round. A degraded window must repeat
@@ -66,7 +71,6 @@ class Arbiter:
             bound=config.wheels_bound,
             decay=config.wheels_decay,
         )
-        self.stereo_cut = False
         self._phase_since: float | None = None
         self._trust_reason = "given model" if self.mono_trusted else ""
         self._distrust_reason = ""
@@ -81,10 +85,6 @@ class Arbiter:
     def from_config(cls, config: BrainConfig, mono_threshold_m: float | None = None) -> Arbiter:
         """The arbiter wired from the whole configuration (decision distance, camera field of view)."""
         return cls(config.arbiter, config.perception.avoid_distance_m, mono_threshold_m, config.camera.hfov_deg)
-
-    def cut_stereo(self) -> None:
-        """Ignore stereo from now on, as if the right camera were gone (the persistence experiment)."""
-        self.stereo_cut = True
 
     def update(
         self,
@@ -103,7 +103,7 @@ class Arbiter:
         if self.phase is Phase.STEREO:
             decision = self._stereo_decision(t, stereo)
         elif self.phase is Phase.SAFE:
-            camera_up = stereo is not None and not self.stereo_cut
+            camera_up = stereo is not None  # the images arrive: looking elsewhere may find texture
             decision = Decision(t, Phase.SAFE, None, False, None, None, self.avoid_distance_m, camera_up=camera_up)
         else:
             decision = self._mono_decision(t, stereo, mono)
@@ -155,7 +155,7 @@ class Arbiter:
 
     def _follow_cues(self, t: float, stereo: StereoReading | None) -> PhaseSwitch | None:
         """Move to the phase the cues and trust call for; the switch event, or None."""
-        stereo_up = not self.stereo_cut and stereo is not None and stereo.available
+        stereo_up = stereo is not None and stereo.available
         mono_ok = self.mono_trusted and self.mono_usable
         up_target, down_target = (Phase.MONO, Phase.MONO_ONLY) if mono_ok else (Phase.STEREO, Phase.SAFE)
         target = up_target if stereo_up else down_target
@@ -178,7 +178,7 @@ class Arbiter:
             mono_state = self._distrust_reason or "mono not validated"
         if target is Phase.STEREO:
             return mono_state if self.phase is not Phase.SAFE else "stereo back"
-        lost = "stereo cut" if self.stereo_cut else "no right image" if stereo is None else "stereo unavailable"
+        lost = "no right image" if stereo is None else "stereo unavailable"
         if target is Phase.MONO_ONLY:
             return lost
         return f"{lost}; {mono_state}" if self.phase is not Phase.MONO_ONLY else mono_state

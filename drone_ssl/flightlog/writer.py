@@ -187,10 +187,6 @@ class FlightLogWriter:
         return self._event(channels.LEARNER, t, metrics)
 
     @property
-    def frames_logged(self) -> int:
-        return self._frames_logged
-
-    @property
     def thread_cpu_s(self) -> float:
         """CPU seconds the writer thread has spent encoding, writing and serving (the log's cost to the drone)."""
         return self._thread_cpu_s

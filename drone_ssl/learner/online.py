@@ -41,7 +41,6 @@ class OnlineLearner:
         self.backend = backend
         self.window: deque[Sample] = deque(maxlen=config.validation_window)
         self.history: list[ValidationMetrics] = []
-        self.threshold_m = perception.avoid_distance_m  # re-chosen from the ROC after each validation
         self.rounds = 1 if given_model else 0  # trained weights in use so far (0: untrained)
         self.steps = 0  # training steps done
         self.samples = 0  # labelled frames observed
@@ -105,7 +104,7 @@ class OnlineLearner:
             self._next_validate_t += self.config.validate_every_s
 
     def validate(self, t: float) -> ValidationMetrics | None:
-        """Score the mono estimates made by trained weights over the held-out window; re-choose the threshold."""
+        """Score the mono estimates made by trained weights over the held-out window (with a re-chosen threshold)."""
         scored = [s for s in self.window if s.mono_round >= 1]
         if not scored:
             return None
@@ -115,8 +114,6 @@ class OnlineLearner:
             t, self.rounds, mono, stereo, self.perception.avoid_distance_m, self.config.target_tpr
         )
         self.history.append(metrics)
-        if math.isfinite(metrics.threshold_m):
-            self.threshold_m = metrics.threshold_m
         return metrics
 
     def save(self, folder: Path) -> Path:

@@ -22,7 +22,7 @@ from drone_ssl.vision.distance_labels import (
     nearest_disparity,
     smoothed,
 )
-from drone_ssl.vision.image_input import as_gray_u8
+from drone_ssl.vision.image_input import ImageInputError, as_gray_u8
 
 _VERTICAL_HISTORY = 5  # checks the vertical offset is the median of: one odd frame does not switch labels off
 
@@ -79,11 +79,11 @@ class StereoLabeler:
         self._frames = 0
         self._vertical.clear()
 
-    def read(self, left: np.ndarray, right: np.ndarray | None) -> StereoReading:
-        """Label one frame; a missing right image (stereo lost) gives an unavailable reading at once."""
+    def read(self, left: np.ndarray, right: np.ndarray) -> StereoReading:
+        """Label one stereo pair. A frame without a right image has no stereo reading at all (the arbiter's
+        `stereo=None`), which is not the same fact as an unavailable one (no label for a while), so it is refused."""
         if right is None:
-            self._blind_frames = max(self._blind_frames + 1, self.config.stereo.unavailable_after)
-            return self._blind_reading()
+            raise ImageInputError("no right image: a frame without one has no stereo reading; do not label it")
         if self.rectify:
             left, right = self.rectifier.rectify(left, right)
         else:
@@ -183,9 +183,3 @@ class StereoLabeler:
         region = correlation[rows, cols]
         judged = region < 1.0
         return float(np.median(region[judged])) if judged.any() else None
-
-    def _blind_reading(self) -> StereoReading:
-        w, h = self.rectifier.size
-        nan = np.full((h, w), np.nan, dtype=np.float32)
-        profile = np.full(self.config.stereo.profile_columns, np.nan, dtype=np.float32)
-        return StereoReading(nan, nan.copy(), None, 0.0, profile, available=False)

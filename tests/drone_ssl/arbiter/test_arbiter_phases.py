@@ -142,13 +142,13 @@ def test_stereo_loss_after_the_switch_goes_on_with_mono_alone(strategy: str, los
     assert back.phase is Phase.MONO and back.switch.reason == "stereo back"
 
 
-def test_stereo_cut_on_purpose_stays_cut() -> None:
+def test_without_a_right_image_mono_flies_alone_and_no_override_can_fire() -> None:
+    """A stereo cut reaches the arbiter as frames without a right image (the pilot drops it), nothing else."""
     a = in_mono()
-    a.cut_stereo()
-    decisions = fly(a, 10.1, 20.0)  # the cameras still work; the arbiter ignores them
-    assert decisions[0].switch.reason == "stereo cut"
+    decisions = fly(a, 10.1, 20.0, stereo=None, mono=mono(0.4))
+    assert decisions[0].switch.reason == "no right image"
     assert {d.phase for d in decisions} == {Phase.MONO_ONLY}
-    assert not any(d.override for d in fly(a, 20.0, 22.0, stereo=stereo(0.4), mono=mono(3.0)))
+    assert not any(d.override for d in decisions)
 
 
 def test_safe_when_mono_is_unusable_too_and_recovery_when_stereo_returns() -> None:
@@ -173,8 +173,7 @@ def test_safe_says_whether_the_stereo_images_still_arrive() -> None:
     a = arbiter()
     unmatched = dataclasses.replace(stereo(None), available=False)  # images arrive, nothing to match
     assert a.update(0.0, unmatched, mono(3.0), None).camera_up
-    a.cut_stereo()
-    assert not a.update(0.1, unmatched, mono(3.0), None).camera_up
+    assert not a.update(0.1, None, mono(3.0), None).camera_up  # no right image (lost, or cut on purpose)
 
 
 def test_a_mono_that_stops_reading_hands_back_to_stereo_without_waiting_out_the_dwell() -> None:

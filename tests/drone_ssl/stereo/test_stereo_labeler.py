@@ -69,9 +69,13 @@ def test_a_label_makes_stereo_available_again(pair) -> None:
     assert stereo.read(*pair(128, 96, [(5.0, None)])).available
 
 
-def test_missing_right_image_means_unavailable_at_once(pair) -> None:
-    reading = labeler().read(pair(128, 96, [(5.0, None)])[0], None)
-    assert not reading.available and reading.distance_m is None
+def test_a_missing_right_image_is_refused_not_read_as_an_unavailable_stereo(pair) -> None:
+    """No right image means no stereo reading (the arbiter's stereo=None, SAFE lands); an unavailable reading
+    would say the images arrive without texture (SAFE looks around): two facts the labeler must not merge."""
+    stereo = labeler()
+    with pytest.raises(ImageInputError, match="no right image"):
+        stereo.read(pair(128, 96, [(5.0, None)])[0], None)
+    assert stereo.available and stereo.read(*pair(128, 96, [(5.0, None)])).available
 
 
 def test_image_size_must_match_the_calibration(pair) -> None:

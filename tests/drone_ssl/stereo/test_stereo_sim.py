@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from app.config import load_config
-from drone_ssl.stereo import StereoLabeler
+from drone_ssl.stereo import ImageInputError, StereoLabeler
 from drone_ssl.types import Command
 from drone_ssl.vision.distance_labels import central_region
 
@@ -55,10 +55,11 @@ def test_labels_match_the_ideal_label_of_the_true_depth(frames) -> None:
     assert np.median(errors) < 0.06 and max(errors) < 0.2
 
 
-def test_a_cut_right_camera_makes_stereo_unavailable(frames) -> None:
+def test_a_cut_right_camera_gives_no_stereo_reading(frames) -> None:
     config, shots = frames
     stereo = StereoLabeler.ideal(config.camera, config.perception)
-    assert not stereo.read(shots[0][0].left, None).available
+    with pytest.raises(ImageInputError, match="no right image"):
+        stereo.read(shots[0][0].left, None)
 
 
 def test_a_plain_room_gives_no_wrong_label() -> None:
