@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import Deadline
 from flightlog_child import RATE_HZ, frame_image
+from flightlog_fixtures import Deadline
 
 from drone_ssl.flightlog import FlightLogReader
 

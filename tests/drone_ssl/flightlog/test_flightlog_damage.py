@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import Deadline, Flight
+from flightlog_fixtures import Deadline, Flight
 
 from drone_ssl.flightlog import FlightLogError, FlightLogReader, LoggedFrame
 

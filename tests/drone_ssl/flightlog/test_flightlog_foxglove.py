@@ -7,7 +7,7 @@ import json
 import jsonschema
 import numpy as np
 import pytest
-from conftest import RIG, Flight, WriteFlight
+from flightlog_fixtures import RIG, Flight, WriteFlight
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from mcap.reader import make_reader
 

@@ -7,7 +7,7 @@ import json
 import time
 
 import pytest
-from conftest import CONFIG_YAML, METADATA, MODELS, RIG
+from flightlog_fixtures import CONFIG_YAML, METADATA, MODELS, RIG
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 from drone_ssl.flightlog import FlightLogError, FlightLogWriter

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CONFIG_YAML, MODELS, Flight, WriteFlight
+from flightlog_fixtures import CONFIG_YAML, MODELS, Flight, WriteFlight
 
 from drone_ssl.flightlog import FlightLogReader, LoggedEvent, LoggedFrame
 from lab.data.synthetic_log import SyntheticFrame

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import WriteFlight
+from flightlog_fixtures import WriteFlight
 
 from drone_ssl.flightlog import FlightLogError, iter_samples
 
