@@ -11,6 +11,7 @@ import pybullet as p
 
 from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError
+from drone_ssl.pilot import Evaluation
 from drone_ssl.types import Command, DroneState, Observation
 from sim.config import SimSetup
 from sim.flight_model import FlightMode, FlightModel
@@ -194,6 +195,10 @@ class SimDrone(Drone):
             collisions=len(self.collisions),
             in_contact=self._in_contact,
         )
+
+    def evaluate(self) -> Evaluation:
+        """The pilot's evaluator: ground truth for the last frame read, for statistics and logs only."""
+        return Evaluation(self.ground_truth().nearest_ahead_m, len(self.collisions))
 
     @property
     def crashed(self) -> bool:

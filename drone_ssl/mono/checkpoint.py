@@ -69,7 +69,8 @@ class CnnMetadata:
         return dataclasses.asdict(self)
 
     def build_model(self) -> MonoDepthNet:
-        return MonoDepthNet(self.channels, self.input_width, self.input_height, self.stem_px)
+        """The recorded architecture, untrained: the weights are the caller's to load."""
+        return MonoDepthNet.from_config(self, self.input_width, self.input_height)
 
     def check_compatible(self, width: int, height: int, perception: PerceptionConfig) -> None:
         """Raise CheckpointError unless this network fits images of width x height and the configured label."""
