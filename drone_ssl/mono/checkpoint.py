@@ -136,6 +136,15 @@ def load_checkpoint(path: str | Path) -> tuple[MonoDepthNet, CnnMetadata]:
     return model, metadata
 
 
+def load_fitting_checkpoint(
+    path: str | Path, perception: PerceptionConfig, width: int, height: int
+) -> tuple[MonoDepthNet, CnnMetadata]:
+    """`load_checkpoint`, then refuse it (CheckpointError) unless it fits width x height images and the label."""
+    model, metadata = load_checkpoint(path)
+    metadata.check_compatible(width, height, perception)
+    return model, metadata
+
+
 def check_sizes(metadata: CnnMetadata, path: Path) -> None:
     """Channel counts and image size within bounds, and a parameter count that fits in memory."""
     channels, width, height, stem = metadata.channels, metadata.input_width, metadata.input_height, metadata.stem_px
