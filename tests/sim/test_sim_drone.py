@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -171,3 +173,10 @@ def test_bouncing_against_a_wall_while_pushing_on_is_one_collision() -> None:
         for _ in range(60):
             drone.read()
         assert len(drone.collisions) == 1
+
+
+def test_the_simulator_imports_without_the_learning_stack() -> None:
+    """`evaluate` builds the pilot's Evaluation, but importing the simulator must not pull in torch or onnxruntime."""
+    probe = "import sys, sim.sim_drone; print(sorted(m for m in ('torch', 'onnxruntime') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
