@@ -24,7 +24,7 @@ from drone_ssl.flight_stats import FlightStats
 from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.flightlog.live import DEFAULT_PORT, LOCALHOST, LiveServer
 from drone_ssl.flightlog.transforms import CameraRig
-from drone_ssl.pilot import Evaluation, Evaluator, FrameResult, Pilot
+from drone_ssl.pilot import Evaluator, FrameResult, Pilot
 from drone_ssl.stack import ESTIMATORS, build_pilot, labeler_for_stream
 from drone_ssl.stereo.calibration import StereoCalibration
 from drone_ssl.stereo.labeler import StereoLabeler
@@ -229,13 +229,9 @@ def fly_sim(args: argparse.Namespace, signals: ExitSignals) -> int:
     with SimDrone(config) as drone:
         drone.rig.export_calibration(out / "stereo_calibration.yaml")
         labeler = StereoLabeler(drone.rig.calibration, config.perception)
-
-        def evaluator() -> Evaluation:  # ground truth, for statistics only
-            return Evaluation(drone.ground_truth().nearest_ahead_m, len(drone.collisions))
-
         rig = CameraRig(drone.rig.calibration, config.camera.forward_offset_m)
         pilot, stats, model_path, ended = fly(
-            args, config, drone, labeler, out, True, signals, config.sim.seed, evaluator, rig
+            args, config, drone, labeler, out, True, signals, config.sim.seed, drone.evaluate, rig
         )
         footprints = [(o.footprint().points, o.footprint().radius) for o in drone.world.obstacles]
         collision_xy = np.array([c.position[:2] for c in drone.collisions]).reshape(-1, 2)

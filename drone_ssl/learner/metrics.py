@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from drone_ssl.mono.evaluation import roc_auc
+from drone_ssl.mono.evaluation import finite_pairs, roc_auc
 
 NAN = float("nan")
 
@@ -54,16 +54,6 @@ class RocCurve:
         return self.n_obstacle > 0 and self.n_free > 0
 
 
-def finite_pairs(mono_m: np.ndarray, stereo_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The (mono, stereo) distance pairs where both are finite numbers (NaN / inf / missing dropped)."""
-    mono = np.asarray(mono_m, dtype=np.float64).ravel()
-    stereo = np.asarray(stereo_m, dtype=np.float64).ravel()
-    if mono.shape != stereo.shape:
-        raise ValueError(f"mono and stereo distances differ in length ({mono.size} vs {stereo.size})")
-    keep = np.isfinite(mono) & np.isfinite(stereo)
-    return mono[keep], stereo[keep]
-
-
 def roc_curve(mono_m: np.ndarray, stereo_m: np.ndarray, avoid_distance_m: float) -> RocCurve:
     """ROC curve of the mono obstacle decision, stereo label < `avoid_distance_m` being the truth."""
     mono, stereo = finite_pairs(mono_m, stereo_m)
@@ -79,13 +69,6 @@ def roc_curve(mono_m: np.ndarray, stereo_m: np.ndarray, avoid_distance_m: float)
     tpr = np.searchsorted(said_obstacle, thresholds, side="left") / n_obstacle
     fpr = np.searchsorted(said_free, thresholds, side="left") / n_free
     return RocCurve(thresholds, tpr, fpr, n_obstacle, n_free)
-
-
-def area_under(curve: RocCurve) -> float:
-    """Trapezoidal area under an ROC curve; NaN when the curve is undefined."""
-    if not curve.defined:
-        return NAN
-    return float(np.sum(np.diff(curve.fpr) * (curve.tpr[1:] + curve.tpr[:-1]) / 2))
 
 
 def choose_threshold(curve: RocCurve, target_tpr: float) -> float:
@@ -113,7 +96,8 @@ def choose_threshold(curve: RocCurve, target_tpr: float) -> float:
 def rates_at(
     mono_m: np.ndarray, stereo_m: np.ndarray, avoid_distance_m: float, threshold_m: float
 ) -> tuple[float, float]:
-    """(TPR, FPR) of saying "obstacle" when mono < `threshold_m`; NaN for a rate whose class is absent."""
+    """(TPR, FPR) of saying "obstacle" when mono < `threshold_m`, the truth being stereo < `avoid_distance_m`;
+    NaN for a rate whose class is absent."""
     mono, stereo = finite_pairs(mono_m, stereo_m)
     if math.isnan(threshold_m):
         return NAN, NAN

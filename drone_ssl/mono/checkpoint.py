@@ -69,7 +69,8 @@ class CnnMetadata:
         return dataclasses.asdict(self)
 
     def build_model(self) -> MonoDepthNet:
-        return MonoDepthNet(self.channels, self.input_width, self.input_height, self.stem_px)
+        """The recorded architecture, untrained: the weights are the caller's to load."""
+        return MonoDepthNet.from_config(self, self.input_width, self.input_height)
 
     def check_compatible(self, width: int, height: int, perception: PerceptionConfig) -> None:
         """Raise CheckpointError unless this network fits images of width x height and the configured label."""
@@ -132,6 +133,15 @@ def load_checkpoint(path: str | Path) -> tuple[MonoDepthNet, CnnMetadata]:
     except (RuntimeError, ValueError, DroneSSLError) as exc:
         raise CheckpointError(f"checkpoint {p} weights do not fit its declared architecture") from exc
     check_probe_outputs(model.eval(), p)
+    return model, metadata
+
+
+def load_fitting_checkpoint(
+    path: str | Path, perception: PerceptionConfig, width: int, height: int
+) -> tuple[MonoDepthNet, CnnMetadata]:
+    """`load_checkpoint`, then refuse it (CheckpointError) unless it fits width x height images and the label."""
+    model, metadata = load_checkpoint(path)
+    metadata.check_compatible(width, height, perception)
     return model, metadata
 
 

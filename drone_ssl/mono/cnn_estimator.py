@@ -12,7 +12,7 @@ import numpy as np
 import onnxruntime as ort
 
 from drone_ssl.config.perception import PerceptionConfig
-from drone_ssl.mono.checkpoint import CheckpointError, CnnMetadata, load_checkpoint, probe_image
+from drone_ssl.mono.checkpoint import CheckpointError, CnnMetadata, load_fitting_checkpoint, probe_image
 from drone_ssl.mono.onnx_export import INPUT_NAME, export_onnx, open_session
 from drone_ssl.mono.reading import MonoReading
 from drone_ssl.vision.distance_labels import central_region
@@ -52,8 +52,7 @@ class CnnEstimator:
     @classmethod
     def from_checkpoint(cls, path: str | Path, perception: PerceptionConfig, width: int, height: int) -> CnnEstimator:
         """Load, check against the camera size and label definition, export and open; raises CheckpointError."""
-        model, metadata = load_checkpoint(path)
-        metadata.check_compatible(width, height, perception)
+        model, metadata = load_fitting_checkpoint(path, perception, width, height)
         return cls(export_onnx(model), metadata, perception)
 
     @property

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Protocol
 
 import torch
 from torch import nn
 
-from drone_ssl.config.perception import CnnConfig
 from drone_ssl.errors import ConfigError
 
 MIN_PIXEL_STD = 4.0  # grey levels: per-image normalisation never amplifies a nearly flat image beyond this
 NORMALISATION = {"mode": "per_image", "min_std": MIN_PIXEL_STD}  # recorded in checkpoints, checked on load
+
+
+class CnnShape(Protocol):
+    """The architecture's arguments, as the configuration (`CnnConfig`) and a checkpoint's metadata both hold them."""
+
+    @property
+    def channels(self) -> Sequence[int]: ...
+
+    @property
+    def stem_px(self) -> int: ...
 
 
 class MonoDepthNet(nn.Module):
@@ -29,7 +40,7 @@ class MonoDepthNet(nn.Module):
     H and W must be multiples of s.
     """
 
-    def __init__(self, channels: list[int] | tuple[int, ...], width: int, height: int, stem_px: int = 4) -> None:
+    def __init__(self, channels: Sequence[int], width: int, height: int, stem_px: int) -> None:
         super().__init__()
         stages = len(channels)
         if stages < 2:
@@ -57,8 +68,9 @@ class MonoDepthNet(nn.Module):
         self._init_biases()
 
     @classmethod
-    def from_config(cls, cnn: CnnConfig, width: int, height: int) -> MonoDepthNet:
-        """A fresh (untrained) network as configured, for images of width x height."""
+    def from_config(cls, cnn: CnnShape, width: int, height: int) -> MonoDepthNet:
+        """The one factory: a fresh (untrained) network shaped as `cnn` says (a `CnnConfig`, or a checkpoint's
+        `CnnMetadata`), for images of width x height."""
         return cls(cnn.channels, width, height, cnn.stem_px)
 
     @property

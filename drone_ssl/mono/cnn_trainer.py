@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from drone_ssl.config.perception import PerceptionConfig
-from drone_ssl.mono.checkpoint import CnnMetadata, load_checkpoint, save_checkpoint
+from drone_ssl.mono.checkpoint import CnnMetadata, load_fitting_checkpoint, save_checkpoint
 from drone_ssl.mono.cnn_batch import Batch, augment, make_batch
 from drone_ssl.mono.cnn_model import MonoDepthNet
 from drone_ssl.mono.onnx_export import export_onnx
@@ -43,8 +43,7 @@ class CnnTrainer:
     @classmethod
     def from_checkpoint(cls, path: str | Path, perception: PerceptionConfig, width: int, height: int) -> CnnTrainer:
         """Resume from saved weights (the optimiser state starts afresh); raises CheckpointError on a mismatch."""
-        model, metadata = load_checkpoint(path)
-        metadata.check_compatible(width, height, perception)
+        model, metadata = load_fitting_checkpoint(path, perception, width, height)
         trainer = cls(perception, width, height, model=model)
         trainer.stats.update(metadata.training)
         return trainer

@@ -25,22 +25,20 @@ def roc_auc(scores: np.ndarray, positive: np.ndarray) -> float | None:
     return float(u / (n_pos * n_neg))
 
 
+def finite_pairs(predicted_m: np.ndarray, true_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (predicted, true) distance pairs where both are finite numbers (NaN / inf / missing dropped)."""
+    predicted = np.asarray(predicted_m, dtype=np.float64).ravel()
+    truth = np.asarray(true_m, dtype=np.float64).ravel()
+    if predicted.shape != truth.shape:
+        raise ValueError(f"the two distance series differ in length ({predicted.size} vs {truth.size})")
+    keep = np.isfinite(predicted) & np.isfinite(truth)
+    return predicted[keep], truth[keep]
+
+
 def obstacle_auc(predicted_m: np.ndarray, true_m: np.ndarray, avoid_distance_m: float) -> float | None:
     """ROC AUC of "obstacle within `avoid_distance_m`", a nearer prediction meaning more likely an obstacle."""
-    predicted, truth = np.asarray(predicted_m, dtype=np.float64), np.asarray(true_m, dtype=np.float64)
-    keep = np.isfinite(predicted) & np.isfinite(truth)
-    return roc_auc(-predicted[keep], truth[keep] < avoid_distance_m)
-
-
-def decision_rates(predicted_m: np.ndarray, true_m: np.ndarray, avoid_distance_m: float) -> tuple[float, float]:
-    """(true positive rate, false positive rate) of deciding "obstacle" when the prediction is within the
-    avoidance distance; NaN where a class is absent."""
-    predicted, truth = np.asarray(predicted_m, dtype=np.float64), np.asarray(true_m, dtype=np.float64)
-    keep = np.isfinite(predicted) & np.isfinite(truth)
-    said, real = predicted[keep] < avoid_distance_m, truth[keep] < avoid_distance_m
-    tpr = float(said[real].mean()) if real.any() else float("nan")
-    fpr = float(said[~real].mean()) if (~real).any() else float("nan")
-    return tpr, fpr
+    predicted, truth = finite_pairs(predicted_m, true_m)
+    return roc_auc(-predicted, truth < avoid_distance_m)
 
 
 def distance_errors(predicted_m: np.ndarray, true_m: np.ndarray, bad_relative: float = 0.25) -> dict[str, float]:

@@ -14,7 +14,6 @@ from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.flightlog.channels import ALL
 from drone_ssl.flightlog.live import LiveServer
 from drone_ssl.flightlog.transforms import CameraRig
-from drone_ssl.pilot import Evaluation
 from drone_ssl.stack import build_pilot
 from drone_ssl.stereo.labeler import StereoLabeler
 from lab.bench.paced_drone import PacedDrone
@@ -29,10 +28,6 @@ def timed_flight(
     `live`: every frame also served by the live Foxglove server to a client subscribed to every channel;
     `concurrent_cameras`: the right camera rendered in a second process."""
     with SimDrone(config, concurrent_cameras=concurrent_cameras) as drone, contextlib.ExitStack() as stack:
-
-        def evaluator() -> Evaluation:
-            return Evaluation(drone.ground_truth().nearest_ahead_m, len(drone.collisions))
-
         log, client = None, None
         if live:
             from drone_ssl.flightlog.live_client import LiveSubscriber  # needs websockets (the dev extra)
@@ -43,7 +38,7 @@ def timed_flight(
             client = stack.enter_context(LiveSubscriber(server.url, [spec.topic for spec in ALL]))
             client.start_counting()
         labeler = StereoLabeler(drone.rig.calibration, config.perception)
-        pilot = build_pilot(drone, config, labeler, evaluator=evaluator, log=log)
+        pilot = build_pilot(drone, config, labeler, evaluator=drone.evaluate, log=log)
         bar = stack.enter_context(tqdm(total=round(seconds * config.sim.camera_hz), unit="frame", leave=False))
         try:
             started, cpu = time.perf_counter(), time.process_time()

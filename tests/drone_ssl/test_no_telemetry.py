@@ -75,9 +75,10 @@ def test_onnxruntime_sends_no_dns_query_while_a_session_runs(tmp_path: Path) -> 
     script = textwrap.dedent(
         """
         import time, numpy as np
+        from drone_ssl.config.perception import CnnConfig
         from drone_ssl.mono.cnn_model import MonoDepthNet
         from drone_ssl.mono.onnx_export import export_onnx, open_session
-        session = open_session(export_onnx(MonoDepthNet([8, 16, 32], 128, 96)))
+        session = open_session(export_onnx(MonoDepthNet.from_config(CnnConfig(channels=[8, 16, 32]), 128, 96)))
         start = time.time()
         while time.time() - start < 25:
             session.run(None, {"image": np.zeros((1, 1, 96, 128), np.float32)})

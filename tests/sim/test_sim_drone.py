@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -48,6 +50,9 @@ def test_flying_into_a_wall_is_one_collision_and_the_drone_stops() -> None:
         hull = config.drone.hull_diameter_m / 2
         assert frame.state.position[0] == pytest.approx(config.sim.room.size_m / 2 - hull, abs=0.02)
         assert drone.ground_truth().in_contact
+        evaluation = drone.evaluate()  # the pilot's evaluator: the same ground truth, the collision counted
+        assert evaluation.collisions == 1
+        assert evaluation.nearest_ahead_m == drone.ground_truth().nearest_ahead_m
 
 
 def test_bounce_response_reverses_the_normal_speed() -> None:
@@ -108,10 +113,14 @@ def test_ground_truth_depth_and_free_distance_facing_a_wall() -> None:
     config = load_config(overrides=["sim.obstacles.count=0", "sim.start.x_m=1.0"])
     with SimDrone(config) as drone:
         drone.takeoff()
+        with pytest.raises(DroneError, match="read"):
+            drone.evaluate()  # no frame yet: nothing to evaluate
         drone.read()
         gt = drone.ground_truth()
+        evaluation = drone.evaluate()
     h, w = gt.depth.shape
     assert gt.nearest_ahead_m == pytest.approx(1.5, abs=0.01)
+    assert (evaluation.nearest_ahead_m, evaluation.collisions) == (gt.nearest_ahead_m, 0)
     assert gt.depth[h // 2, w // 2] == pytest.approx(1.5 - config.camera.forward_offset_m, rel=0.01)
     assert gt.obstacle_mask[h // 2, w // 2]
 
@@ -164,3 +173,10 @@ def test_bouncing_against_a_wall_while_pushing_on_is_one_collision() -> None:
         for _ in range(60):
             drone.read()
         assert len(drone.collisions) == 1
+
+
+def test_the_simulator_imports_without_the_learning_stack() -> None:
+    """`evaluate` builds the pilot's Evaluation, but importing the simulator must not pull in torch or onnxruntime."""
+    probe = "import sys, sim.sim_drone; print(sorted(m for m in ('torch', 'onnxruntime') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"

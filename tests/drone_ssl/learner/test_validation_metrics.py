@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drone_ssl.learner.metrics import area_under, choose_threshold, roc_curve, validation_metrics
+from drone_ssl.learner.metrics import RocCurve, choose_threshold, rates_at, roc_curve, validation_metrics
 
 AVOID = 1.2
 
@@ -17,6 +17,11 @@ AVOID = 1.2
 # pairs right: 0.6 < 1.5, 0.6 < 3.0, 2.5 < 3.0, but 2.5 > 1.5, so the AUC is 3/4.
 STEREO = np.array([0.5, 1.0, 2.0, 3.0])
 MONO = np.array([0.6, 2.5, 1.5, 3.0])
+
+
+def area_under(curve: RocCurve) -> float:
+    """The trapezoidal area under the curve: an oracle independent of the rank statistic the metrics use."""
+    return float(np.trapezoid(curve.tpr, curve.fpr)) if curve.defined else math.nan
 
 
 def test_hand_worked_roc_curve_and_auc() -> None:
@@ -70,6 +75,16 @@ def test_a_scorer_no_better_than_chance_gives_no_threshold() -> None:
 def test_a_fixed_threshold_is_scored_as_given() -> None:
     m = validation_metrics(0.0, 1, MONO, STEREO, AVOID, 0.95, threshold_m=AVOID)
     assert (m.threshold_m, m.tpr, m.fpr) == (AVOID, 0.5, 0.0)
+
+
+def test_rates_at_a_threshold_skip_missing_pairs_and_are_nan_without_a_class_or_threshold() -> None:
+    # Truth obstacle (< 1.2 m): the first two; said obstacle (< 1.2 m): the first and third.
+    mono, stereo = np.array([0.5, 2.0, 0.9, 3.0, np.nan]), np.array([0.6, 0.7, 2.0, 3.0, 0.5])
+    assert rates_at(mono, stereo, AVOID, AVOID) == (0.5, 0.5)
+    assert rates_at(mono, stereo, AVOID, 2.5) == (1.0, 0.5)
+    tpr, fpr = rates_at(np.array([0.5, 2.0]), np.array([2.0, 3.0]), AVOID, AVOID)
+    assert math.isnan(tpr) and fpr == 0.5
+    assert all(math.isnan(r) for r in rates_at(mono, stereo, AVOID, math.nan))
 
 
 def test_errors_in_metres_and_log_distance() -> None:

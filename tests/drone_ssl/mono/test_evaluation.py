@@ -1,11 +1,11 @@
-"""ROC AUC, decision rates and distance errors used by the perception bench and the arbiter."""
+"""ROC AUC, finite pairs and distance errors used by the perception benches and the learner's validation."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from drone_ssl.mono.evaluation import decision_rates, distance_errors, obstacle_auc, roc_auc
+from drone_ssl.mono.evaluation import distance_errors, finite_pairs, obstacle_auc, roc_auc
 
 
 def test_roc_auc_known_values() -> None:
@@ -23,9 +23,12 @@ def test_obstacle_auc_treats_nearer_as_more_likely_and_skips_missing() -> None:
     assert obstacle_auc(predicted, truth, avoid_distance_m=1.2) == 1.0
 
 
-def test_decision_rates() -> None:
-    tpr, fpr = decision_rates(np.array([0.5, 2.0, 0.9, 3.0]), np.array([0.6, 0.7, 2.0, 3.0]), 1.2)
-    assert tpr == 0.5 and fpr == 0.5
+def test_finite_pairs_drops_any_pair_with_a_missing_side_and_refuses_unequal_lengths() -> None:
+    predicted, truth = finite_pairs(np.array([1.0, np.nan, 3.0, np.inf]), np.array([0.5, 2.0, -np.inf, 4.0]))
+    np.testing.assert_array_equal(predicted, [1.0])
+    np.testing.assert_array_equal(truth, [0.5])
+    with pytest.raises(ValueError, match="differ in length"):
+        finite_pairs(np.ones(2), np.ones(3))
 
 
 def test_distance_errors() -> None:

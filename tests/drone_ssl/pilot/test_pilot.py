@@ -11,7 +11,6 @@ import torch
 
 from app.config import load_config
 from drone_ssl.errors import DroneSSLError
-from drone_ssl.pilot import Evaluation
 from drone_ssl.stack import build_pilot
 from drone_ssl.stereo.labeler import StereoLabeler
 from sim.sim_drone import SimDrone
@@ -33,16 +32,14 @@ class NoGroundTruthDrone(SimDrone):
     def ground_truth(self):
         raise AssertionError("ground truth reached the loop")
 
+    def evaluate(self):
+        raise AssertionError("the ground-truth evaluator reached the loop")
+
 
 def flight(drone_class=SimDrone, with_evaluator: bool = False, seconds: float = 8.0, extra: tuple = ()):
     config = load_config(overrides=[*FAST_LEARNING, "sim.seed=4", *extra])
     with drone_class(config) as drone:
-        evaluator = None
-        if with_evaluator:
-
-            def evaluator() -> Evaluation:
-                return Evaluation(drone.ground_truth().nearest_ahead_m, len(drone.collisions))
-
+        evaluator = drone.evaluate if with_evaluator else None
         pilot = build_pilot(drone, config, StereoLabeler(drone.rig.calibration, config.perception), evaluator=evaluator)
         stats = pilot.fly(seconds)
         pilot.learner.save(drone_folder := Path(tempfile.mkdtemp()))
