@@ -19,15 +19,7 @@ from drone_ssl.learner.online import OnlineLearner
 from drone_ssl.mono.reading import MonoEstimator, MonoReading
 from drone_ssl.stereo.labeler import StereoLabeler
 from drone_ssl.stereo.reading import StereoReading
-from drone_ssl.types import Observation
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """Ground truth for one frame, from a simulator: for statistics and logs only, never for the learner."""
-
-    nearest_ahead_m: float
-    collisions: int
+from drone_ssl.types import Evaluation, Observation
 
 
 class Evaluator(Protocol):

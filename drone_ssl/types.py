@@ -101,3 +101,11 @@ class Command:
 
     def as_array(self) -> np.ndarray:
         return np.array([self.roll, self.pitch, self.gaz, self.yaw], dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Ground truth for one frame, from a simulator: for statistics and logs only, never for the learner."""
+
+    nearest_ahead_m: float
+    collisions: int

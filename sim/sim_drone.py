@@ -5,22 +5,18 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pybullet as p
 
 from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError
-from drone_ssl.types import Command, DroneState, Observation
+from drone_ssl.types import Command, DroneState, Evaluation, Observation
 from sim.config import SimSetup
 from sim.flight_model import FlightMode, FlightModel
 from sim.render_peer import RenderPeer
 from sim.rig import StereoRig
 from sim.world import World
-
-if TYPE_CHECKING:
-    from drone_ssl.pilot import Evaluation
 
 MANOEUVRE_TIMEOUT_S = 15.0  # takeoff or landing that takes longer than this is a fault
 COLLISION_MERGE_S = 1.0  # contacts closer together than this (pushing along a wall, a corner) are one collision
@@ -201,10 +197,6 @@ class SimDrone(Drone):
 
     def evaluate(self) -> Evaluation:
         """The pilot's evaluator: ground truth for the last frame read, for statistics and logs only."""
-        # Imported here: the pilot's module pulls in torch, onnxruntime and mcap, which a simulator alone (the
-        # emulator, the RL env, render workers) must not pay for at import.
-        from drone_ssl.pilot import Evaluation
-
         return Evaluation(self.ground_truth().nearest_ahead_m, len(self.collisions))
 
     @property

@@ -38,10 +38,14 @@ def fly_frames(config: Config, seed: int, frames: int, on_frame: Callable[[], No
         def record(observation, truth) -> None:
             if len(rows["left"]) >= frames:
                 return
-            reading = stereo.read(observation.left, observation.right)
             rows["left"].append(observation.left)
-            rows["stereo"].append(np.nan if reading.distance_m is None else reading.distance_m)
-            rows["depth"].append(reading.depth_m)
+            if observation.right is None:  # no stereo (sim.realism.stereo_lost): no label, as in flight
+                rows["stereo"].append(np.nan)
+                rows["depth"].append(np.full(observation.left.shape, np.nan, np.float32))
+            else:
+                reading = stereo.read(observation.left, observation.right)
+                rows["stereo"].append(np.nan if reading.distance_m is None else reading.distance_m)
+                rows["depth"].append(reading.depth_m)
             ideal = stereo.ideal_distance(truth.depth)
             rows["label"].append(np.nan if ideal is None else ideal)
             nearest = drone.rig.nearest_in_view(truth.depth, truth.obstacle_mask, region)

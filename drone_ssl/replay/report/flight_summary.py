@@ -51,6 +51,14 @@ def _learning_curve(events: list[tuple[Path, LoggedEvent]]) -> list[ValidationMe
     return history
 
 
+def logged_frame_period_s(t: np.ndarray) -> float:
+    """The flight's frame period from its own frame times (the median step), whichever device flew it; the
+    default when fewer than two finite, increasing times were logged."""
+    steps = np.diff(t[np.isfinite(t)])
+    steps = steps[steps > 0]
+    return float(np.median(steps)) if steps.size else DEFAULT_FRAME_PERIOD_S
+
+
 def _stats(frames: list[ReplayedFrame], frame_period_s: float) -> tuple[FlightStats, int]:
     """The live flight's statistics, rebuilt from the frames whose decision was logged; and how many lacked one."""
     stats = FlightStats(frame_period_s)
@@ -105,8 +113,7 @@ def write_report(log: Path, out: Path, perception: PerceptionConfig, target_tpr:
     frames, events = columns.frames, replay.events
     fresh_folder(out, "report")
     config = _flight_config(reader.config_yaml)
-    hz = _setting(config, "sim", "camera_hz")
-    stats, missing = _stats(frames, 1.0 / hz if hz else DEFAULT_FRAME_PERIOD_S)
+    stats, missing = _stats(frames, logged_frame_period_s(columns.column("t")))
     history = _learning_curve(events)
     avoid = logged_avoid_distance(reader.config_yaml, perception.avoid_distance_m)
     title = log_label(log)

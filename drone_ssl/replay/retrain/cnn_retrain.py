@@ -10,7 +10,7 @@ import torch
 from tqdm import tqdm
 
 from drone_ssl.config.perception import PerceptionConfig
-from drone_ssl.mono.checkpoint import CheckpointError, CnnMetadata, load_checkpoint, save_checkpoint
+from drone_ssl.mono.checkpoint import CheckpointError, CnnMetadata, load_fitting_checkpoint, save_checkpoint
 from drone_ssl.mono.cnn_estimator import CnnEstimator
 from drone_ssl.mono.cnn_model import MonoDepthNet
 from drone_ssl.mono.cnn_trainer import CnnTrainer
@@ -30,9 +30,7 @@ from drone_ssl.replay.retrain.validation import validate
 def _fresh_network(options: RetrainOptions, perception: PerceptionConfig, shape: tuple[int, int]) -> MonoDepthNet:
     height, width = shape
     if options.init_model is not None:
-        net, metadata = load_checkpoint(options.init_model)
-        metadata.check_compatible(width, height, perception)
-        return net
+        return load_fitting_checkpoint(options.init_model, perception, width, height)[0]
     torch.manual_seed(options.seed)  # every process builds the same network (DDP also copies rank 0's)
     return MonoDepthNet.from_config(perception.cnn, width, height)
 

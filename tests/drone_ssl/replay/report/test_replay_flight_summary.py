@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from replay_logs import write_log
 
@@ -33,3 +34,13 @@ def test_a_log_without_decisions_or_pose_still_gets_distances_and_a_timeline(tmp
     write_log(path, frames=12)
     written = write_report(path, tmp_path / "report", PERCEPTION, 0.95)
     assert {"distances.png", "timeline.png", "summary.md"} <= {p.name for p in written}
+
+
+def test_the_frame_period_comes_from_the_logged_frame_times_whichever_device_flew() -> None:
+    from drone_ssl.replay.report.flight_summary import DEFAULT_FRAME_PERIOD_S, logged_frame_period_s
+
+    rng = np.random.default_rng(0)
+    real_drone = np.cumsum(1 / 15 + rng.normal(0, 0.004, 200))  # a 15 Hz stream with jitter, no sim.* setting
+    real_drone[50] = np.nan
+    assert logged_frame_period_s(real_drone) == pytest.approx(1 / 15, rel=0.03)
+    assert logged_frame_period_s(np.array([3.0])) == DEFAULT_FRAME_PERIOD_S
