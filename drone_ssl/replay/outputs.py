@@ -18,10 +18,15 @@ def fresh_folder(path: Path, what: str) -> Path:
     """Create `path`, which must not exist or be an empty folder (earlier results are never overwritten)."""
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise ReplayError(f"{what} folder {path} already exists and is not empty; choose another folder")
+    return make_folder(path, f"{what} folder")
+
+
+def make_folder(path: Path, what: str) -> Path:
+    """mkdir -p, an OSError becoming a ReplayError that names `what` and the folder."""
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise ReplayError(f"cannot create {what} folder {path}: {e.strerror}") from e
+        raise ReplayError(f"cannot create {what} {path}: {e.strerror}") from e
     return path
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from drone_ssl.replay.errors import ReplayError
+from drone_ssl.replay.outputs import make_folder
 from drone_ssl.replay.retrain.train_state import RESUME_FILE
 
 
@@ -17,8 +18,4 @@ def retrain_folder(path: Path, model_file: str, resume: bool) -> Path:
         raise ReplayError(f"nothing to resume in {path} (no {RESUME_FILE}); start without --resume")
     if not resume and started:
         raise ReplayError(f"{path} already holds a retraining run; continue it with --resume or choose another --out")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise ReplayError(f"cannot create the retraining folder {path}: {e.strerror}") from e
-    return path
+    return make_folder(path, "the retraining folder")
