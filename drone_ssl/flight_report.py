@@ -53,9 +53,34 @@ def summarise(
         "override_share_of_mono_frames": stats.overrides / stats.mono_frames if stats.mono_frames else None,
         "stereo_labels": stats.stereo_labels,
         "distance_flown_m": round(stats.distance_flown_m, 3),
+        **motion(stats, phases),
         "final_mono_metrics": latest,
     }
     return _clean(summary)
+
+
+MONO_PHASES = ("mono", "mono_only")  # flown on what was learned (with or without the training wheels)
+
+
+def motion(stats: FlightStats, phases: list[str]) -> dict[str, Any]:
+    """How the drone moved in each phase: a drone that turns on the spot collides least per minute, so the pace,
+    the share of frames flown ahead, the floor cells visited and the collisions per 100 m stand beside it."""
+    on_mono = tuple(p for p in MONO_PHASES if p in phases)
+
+    def rounded(value: float | None, digits: int = 3) -> float | None:
+        return None if value is None else round(value, digits)
+
+    return {
+        "distance_by_phase_m": {p: round(stats.distance_by_phase_m.get(p, 0.0), 3) for p in phases},
+        "metres_per_minute_by_phase": {p: rounded(stats.metres_per_minute((p,)), 2) for p in phases},
+        "frames_by_phase": {p: stats.frames_by_phase.get(p, 0) for p in phases},
+        "forward_share_by_phase": {p: rounded(stats.forward_share((p,))) for p in phases},
+        "collisions_per_100m_by_phase": {p: rounded(stats.per_hundred_metres((p,))) for p in phases},
+        "cells_visited": len(stats.cells),  # 0.5 m floor cells (known positions only)
+        "cells_visited_by_phase": {p: len(stats.cells_by_phase.get(p, ())) for p in phases},
+        "mono_metres_per_minute": rounded(stats.metres_per_minute(on_mono), 2) if on_mono else None,
+        "mono_forward_share": rounded(stats.forward_share(on_mono)) if on_mono else None,
+    }
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Running statistics of one flight: time and collisions per phase, overrides, distance, the mono track record."""
+"""Running statistics of one flight: time, distance, pace, coverage and collisions per phase, overrides."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ class FrameTrace:
     collisions: int  # total so far (ground truth; NaN-free: 0 without)
 
 
+CELL_M = 0.5  # the floor cells coverage counts: a drone turning on the spot covers one
+
+
 @dataclass
 class FlightStats:
     """Accumulates the summary figures frame by frame; a frame counts for the time since the previous one
@@ -41,6 +44,11 @@ class FlightStats:
     switch_time_s: float | None = None
     first_t: float | None = None
     last_t: float = 0.0
+    distance_by_phase_m: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    frames_by_phase: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    forward_frames_by_phase: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # flying ahead
+    cells: set[tuple[int, int]] = field(default_factory=set)  # CELL_M floor cells visited (known positions only)
+    cells_by_phase: dict[str, set[tuple[int, int]]] = field(default_factory=lambda: defaultdict(set))
     trace: list[FrameTrace] = field(default_factory=list)
     _last_position: tuple[float, float] | None = None
 
@@ -53,13 +61,17 @@ class FlightStats:
         mono_m: float | None,
         true_m: float | None,
         collisions_total: int | None,
+        forward: bool = False,
     ) -> None:
+        """Count one frame; `forward`: its command flew ahead (`Command.flies_ahead`), not stopping or turning."""
         interval_s = None if self.first_t is None else t - self.last_t  # since the previous frame
         dt = self.frame_period_s if interval_s is None else interval_s
         if self.first_t is None:
             self.first_t = t
         phase = decision.phase.value
         self.frames += 1
+        self.frames_by_phase[phase] += 1
+        self.forward_frames_by_phase[phase] += int(forward)
         self.last_t = t
         self.time_in_phase_s[phase] += dt
         self.flight_time_s += dt
@@ -76,7 +88,7 @@ class FlightStats:
         if collisions_total is not None and collisions_total > self.collisions:
             self.collisions_by_phase[phase] += collisions_total - self.collisions
             self.collisions = collisions_total
-        self._add_distance(state, interval_s)
+        self._add_distance(phase, state, interval_s)
         nan = math.nan
         self.trace.append(
             FrameTrace(
@@ -90,15 +102,37 @@ class FlightStats:
             )
         )
 
-    def _add_distance(self, state: DroneState, interval_s: float | None) -> None:
-        """Distance since the previous frame (`interval_s` ago; None on the first frame, which adds none)."""
+    def _add_distance(self, phase: str, state: DroneState, interval_s: float | None) -> None:
+        """Distance since the previous frame (`interval_s` ago; None on the first frame, which adds none), counted
+        to this frame's phase; the floor cell it is in."""
+        step = 0.0
         if state.position is not None:
             x, y = state.position[0], state.position[1]
             if self._last_position is not None:
-                self.distance_flown_m += math.hypot(x - self._last_position[0], y - self._last_position[1])
+                step = math.hypot(x - self._last_position[0], y - self._last_position[1])
             self._last_position = (x, y)
+            cell = (math.floor(x / CELL_M), math.floor(y / CELL_M))
+            self.cells.add(cell)
+            self.cells_by_phase[phase].add(cell)
         elif interval_s is not None:  # a real drone without positioning: integrate the navdata speed
-            self.distance_flown_m += math.hypot(state.velocity[0], state.velocity[1]) * interval_s
+            step = math.hypot(state.velocity[0], state.velocity[1]) * interval_s
+        self.distance_flown_m += step
+        self.distance_by_phase_m[phase] += step
+
+    def metres_per_minute(self, phases: tuple[str, ...]) -> float | None:
+        """Pace over the time spent in `phases`; None when none was."""
+        seconds = sum(self.time_in_phase_s.get(p, 0.0) for p in phases)
+        return None if seconds <= 0 else 60.0 * sum(self.distance_by_phase_m.get(p, 0.0) for p in phases) / seconds
+
+    def forward_share(self, phases: tuple[str, ...]) -> float | None:
+        """Share of the frames in `phases` on which the behaviour flew ahead; None without frames."""
+        frames = sum(self.frames_by_phase.get(p, 0) for p in phases)
+        return None if frames == 0 else sum(self.forward_frames_by_phase.get(p, 0) for p in phases) / frames
+
+    def per_hundred_metres(self, phases: tuple[str, ...]) -> float | None:
+        """Collisions per 100 m flown in `phases`; None when nothing was flown there."""
+        metres = sum(self.distance_by_phase_m.get(p, 0.0) for p in phases)
+        return None if metres <= 0 else 100.0 * sum(self.collisions_by_phase.get(p, 0) for p in phases) / metres
 
     def per_ten_minutes(self, phase: str) -> float | None:
         """Collisions per 10 minutes spent in `phase`; None when no time was spent there."""

@@ -138,7 +138,15 @@ class Pilot:
         stereo = self.labeler.read(left, right) if right is not None else None  # no right image: no stereo
         mono = self.estimator.predict(left)
         decision = self.arbiter.update(t, stereo, mono, self.learner.latest)
-        self.learner.observe(t, left, stereo, mono, priority=decision.override_event is not None)
+        self.learner.observe(
+            t,
+            left,
+            stereo,
+            mono,
+            priority=decision.override_event is not None,
+            mono_flew=decision.cue == "mono",
+            decision_m=(decision.mono_ahead_m, decision.stereo_ahead_m),  # validated as flown
+        )
         if self.lock_step:
             self.learner.advance(t)
         else:
@@ -158,6 +166,7 @@ class Pilot:
             mono.distance_m,
             evaluation.nearest_ahead_m if evaluation is not None else None,
             evaluation.collisions if evaluation is not None else None,
+            forward=not action.land and action.command.flies_ahead,
         )
         return FrameResult(observation, stereo, mono, decision, action, evaluation)
 

@@ -69,8 +69,15 @@ def build_pilot(
     if config.arbiter.strategy == "mono" and model is None:
         raise DroneSSLError("strategy 'mono' flies a given model from the first frame: pass --model PATH")
     backend = make_backend(config, estimator, model)
-    learner = OnlineLearner(config.learner, config.perception, backend, given_model=model is not None)
     arbiter = Arbiter.from_config(config)  # the camera's field of view too: obstacles beside the centre count
+    # The pilot hands the learner the distances the arbiter decided on: what is validated is what flies.
+    learner = OnlineLearner(
+        config.learner,
+        config.perception,
+        backend,
+        given_model=model is not None,
+        clear_level_m=arbiter.stereo_clear_m,
+    )
     behaviour = AvoidanceBehaviour(config.behaviour, np.random.default_rng(seed))
     return Pilot(
         drone,

@@ -96,6 +96,11 @@ class Command:
         return cls()
 
     @property
+    def flies_ahead(self) -> bool:
+        """Pitched forward without turning: the drone is flying ahead, not stopping, hovering or yawing."""
+        return self.pitch < 0.0 and self.yaw == 0.0
+
+    @property
     def is_hover(self) -> bool:
         return self.roll == 0.0 and self.pitch == 0.0 and self.gaz == 0.0 and self.yaw == 0.0
 

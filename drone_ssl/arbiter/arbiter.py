@@ -7,7 +7,9 @@ from collections import deque
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from drone_ssl.arbiter.corridor import corridor_distance
+import numpy as np
+
+from drone_ssl.arbiter.corridor import ahead, nearest_ahead
 from drone_ssl.arbiter.criteria import fallback_reason, switch_reason
 from drone_ssl.arbiter.decision import Decision
 from drone_ssl.arbiter.events import OverrideEvent, PhaseSwitch
@@ -16,8 +18,6 @@ from drone_ssl.arbiter.training_wheels import TrainingWheels
 from drone_ssl.config.flight import ArbiterConfig
 
 if TYPE_CHECKING:  # annotations only: the arbiter needs no model code (torch) to decide
-    import numpy as np
-
     from drone_ssl.config import BrainConfig
     from drone_ssl.learner.metrics import ValidationMetrics
     from drone_ssl.mono.reading import MonoReading
@@ -44,8 +44,9 @@ class Arbiter:
     (`fallback_confirmations` in a row) before it counts: one noisy window does not make the phases flap.
     The phase follows from trust and the cues: stereo up -> MONO if mono is trusted and usable, else STEREO
     (trading the two waits `min_dwell_s` unless mono stopped giving readings); stereo down -> MONO_ONLY if mono
-    is trusted and usable, else SAFE. Mono's obstacle threshold follows the learner's ROC choice while stereo
-    flies, and stays fixed while mono does.
+    is trusted and usable, else SAFE. Mono's obstacle threshold follows the learner's ROC choice on the distance
+    the decision flies (`nearest_ahead`): both ways while stereo flies, only down while mono does (see
+    `_follow_threshold`).
     """
 
     def __init__(
@@ -54,15 +55,19 @@ class Arbiter:
         avoid_distance_m: float,
         mono_threshold_m: float | None = None,
         hfov_deg: float | None = None,
+        clear_margin_m: float = 0.0,
     ) -> None:
         """`mono_threshold_m`: a given model's obstacle threshold (default: the avoid distance). `hfov_deg`: the
         camera's horizontal field of view, which maps the column profiles onto the body's path; None leaves the
-        decisions to the central distance alone."""
+        decisions to the central distance alone. `clear_margin_m`: how far beyond the avoid distance stereo must
+        read for a turn to end; mono's equivalent comes from each validated window."""
         self.config = config
+        self.stereo_clear_m = avoid_distance_m + clear_margin_m
         self.strategy = STRATEGIES[config.strategy]
         self.avoid_distance_m = avoid_distance_m
         self.hfov_deg = hfov_deg
         self.mono_threshold_m = avoid_distance_m if mono_threshold_m is None else mono_threshold_m
+        self.mono_clear_m: float | None = None  # mono's clear level in its own scale; None: its threshold
         self.mono_trusted = self.strategy.mono_trusted_from_start
         self.phase = Phase.MONO if self.mono_trusted else Phase.STEREO
         self.wheels = TrainingWheels(
@@ -80,11 +85,18 @@ class Arbiter:
         self._mono_missing = 0
         self._degraded_windows = 0  # consecutive validation windows that failed the fallback rules
         self._override_times: deque[float] = deque()
+        self._mono_recent: deque[float] = deque(maxlen=config.mono_smoothing_frames)  # mono's decision distances
 
     @classmethod
     def from_config(cls, config: BrainConfig, mono_threshold_m: float | None = None) -> Arbiter:
         """The arbiter wired from the whole configuration (decision distance, camera field of view)."""
-        return cls(config.arbiter, config.perception.avoid_distance_m, mono_threshold_m, config.camera.hfov_deg)
+        return cls(
+            config.arbiter,
+            config.perception.avoid_distance_m,
+            mono_threshold_m,
+            config.camera.hfov_deg,
+            config.behaviour.clear_margin_m,
+        )
 
     def update(
         self,
@@ -100,16 +112,30 @@ class Arbiter:
             self._take_metrics(metrics)
         self._mono_missing = 0 if mono is not None and mono.distance_m is not None else self._mono_missing + 1
         switch = self._follow_cues(t, stereo)
+        mono_ahead = self._mono_ahead(mono)
         if self.phase is Phase.STEREO:
             decision = self._stereo_decision(t, stereo)
         elif self.phase is Phase.SAFE:
             camera_up = stereo is not None  # the images arrive: looking elsewhere may find texture
             decision = Decision(t, Phase.SAFE, None, False, None, None, self.avoid_distance_m, camera_up=camera_up)
         else:
-            decision = self._mono_decision(t, stereo, mono)
+            decision = self._mono_decision(t, stereo, mono, mono_ahead)
         if decision.override_event is not None:
             self._count_override(decision.override_event)
-        return replace(decision, switch=switch) if switch is not None else decision
+        stereo_ahead = None if stereo is None else self.nearest_ahead(stereo.distance_m, stereo.profile_m)
+        mono_m = mono_ahead[0] if mono_ahead[0] is not None else mono_ahead[1]
+        return replace(decision, switch=switch, mono_ahead_m=mono_m, stereo_ahead_m=stereo_ahead)
+
+    def _mono_ahead(self, mono: MonoReading | None) -> tuple[float | None, float | None]:
+        """(mono's decision distance: the median of its last `mono_smoothing_frames`, None while blind; its corridor
+        this frame). A blind frame (no central distance) starts the median afresh: it is not averaged over."""
+        profile = mono.profile_m if mono is not None else None
+        d, corridor = self._ahead(mono.distance_m if mono is not None else None, profile)
+        if d is None:
+            self._mono_recent.clear()
+            return None, corridor
+        self._mono_recent.append(d)
+        return float(np.median(self._mono_recent)), corridor
 
     @property
     def mono_usable(self) -> bool:
@@ -121,10 +147,7 @@ class Arbiter:
             return
         self._metrics_key = key
         self._latest_round = max(self._latest_round, m.learning_round)
-        if math.isfinite(m.threshold_m) and self.phase is Phase.STEREO:
-            # Only from windows flown on stereo: where mono flies, it stops before its own threshold, so the window
-            # holds few obstacles it saw and mostly ones it missed, and the re-chosen threshold would only climb.
-            self.mono_threshold_m = m.threshold_m
+        self._follow_threshold(m)
         if not self.strategy.learns_trust:
             return
         if not self.mono_trusted:
@@ -137,6 +160,25 @@ class Arbiter:
             if reason is not None and self._degraded_windows >= self.config.fallback_confirmations:
                 self._distrust(reason)
 
+    def _follow_threshold(self, m: ValidationMetrics) -> None:
+        """Mono's obstacle threshold and clear level follow each validated window, down only while mono flies.
+
+        A window flown on mono is biased one way: the drone turns where mono says "obstacle", so the obstacles
+        stereo labels are mostly those mono missed, and the TPR rule would re-choose an ever higher threshold
+        (more false alarms, more turning, fewer approaches: a ratchet). A lower choice is made despite that bias,
+        so it is taken. What a rise answers, a miss, is counted without that bias by the training wheels: each
+        override raises the threshold half-way to the distance mono read (`_count_override`), and too many hand
+        the drone back to stereo, where the threshold follows the windows both ways.
+        """
+        if not math.isfinite(m.threshold_m):
+            return
+        rule = self.config.threshold_on_mono
+        lower = m.threshold_m < self.mono_threshold_m
+        if self.phase is Phase.STEREO or rule == "both" or (rule == "down" and lower):
+            self.mono_threshold_m = m.threshold_m
+        if math.isfinite(m.clear_m):
+            self.mono_clear_m = max(m.clear_m, self.mono_threshold_m)
+
     def _distrust(self, reason: str) -> None:
         self.mono_trusted = False
         self._distrust_reason = reason
@@ -145,7 +187,12 @@ class Arbiter:
         self._override_times.clear()
 
     def _count_override(self, event: OverrideEvent) -> None:
-        """Too many overrides in the window also mean mono has degraded (a new room, before the metrics say so)."""
+        """A miss raises mono's threshold (rule "down") half-way to what mono read; too many overrides in the window
+        also mean mono has degraded (a new room, before the metrics say so)."""
+        missed = event.mono_distance_m
+        if self.config.threshold_on_mono == "down" and missed is not None and missed > self.mono_threshold_m:
+            self.mono_threshold_m = (self.mono_threshold_m + missed) / 2
+            self.mono_clear_m = None if self.mono_clear_m is None else max(self.mono_clear_m, self.mono_threshold_m)
         times, c = self._override_times, self.config
         times.append(event.t)
         while times and times[0] < event.t - c.fallback_window_s:
@@ -184,28 +231,35 @@ class Arbiter:
         return f"{lost}; {mono_state}" if self.phase is not Phase.MONO_ONLY else mono_state
 
     def _ahead(self, distance_m: float | None, profile_m: np.ndarray | None) -> tuple[float | None, float | None]:
-        """(the distance a decision uses, the nearest obstacle in the body's path): the central distance lowered by
-        anything nearer in the path at the side of the view; the first is None when the cue has no central
-        distance (blind: a side view that looks free does not make the centre free)."""
-        corridor = None
-        if self.hfov_deg is not None:
-            corridor = corridor_distance(profile_m, self.hfov_deg, self.config.corridor_half_width_m)
-        if distance_m is None:
-            return None, corridor
-        return (distance_m if corridor is None else min(distance_m, corridor)), corridor
+        """(the distance a decision uses, the nearest obstacle in the body's path): see `corridor.ahead`."""
+        return ahead(distance_m, profile_m, self.hfov_deg, self.config.corridor_half_width_m)
+
+    def nearest_ahead(self, distance_m: float | None, profile_m: np.ndarray | None) -> float | None:
+        """The distance this arbiter's obstacle decision compares with a cue's threshold (None: nothing known):
+        the learner validates mono on exactly this, so what is validated is what flies."""
+        return nearest_ahead(distance_m, profile_m, self.hfov_deg, self.config.corridor_half_width_m)
 
     def _stereo_decision(self, t: float, stereo: StereoReading | None) -> Decision:
         assert stereo is not None  # STEREO is only chosen with stereo up
         d, corridor = self._ahead(stereo.distance_m, stereo.profile_m)
         obstacle = _below(self.avoid_distance_m, d, corridor)
-        return Decision(t, Phase.STEREO, "stereo", obstacle, d, stereo.profile_m, self.avoid_distance_m)
+        return Decision(
+            t, Phase.STEREO, "stereo", obstacle, d, stereo.profile_m, self.avoid_distance_m, clear_m=self.stereo_clear_m
+        )
 
-    def _mono_decision(self, t: float, stereo: StereoReading | None, mono: MonoReading | None) -> Decision:
+    def _mono_decision(
+        self,
+        t: float,
+        stereo: StereoReading | None,
+        mono: MonoReading | None,
+        ahead: tuple[float | None, float | None],
+    ) -> Decision:
         profile = mono.profile_m if mono is not None else None
-        d, corridor = self._ahead(mono.distance_m if mono is not None else None, profile)
-        obstacle = _below(self.mono_threshold_m, d, corridor)
+        d, corridor = ahead
+        obstacle = _below(self.mono_threshold_m, d if d is not None else corridor)
+        clear = self.mono_clear_m
         if self.phase is Phase.MONO_ONLY or not self.strategy.training_wheels:
-            return Decision(t, self.phase, "mono", obstacle, d, profile, self.mono_threshold_m)
+            return Decision(t, self.phase, "mono", obstacle, d, profile, self.mono_threshold_m, clear_m=clear)
         assert stereo is not None  # MONO is only chosen with stereo up
         stereo_d, stereo_corridor = self._ahead(stereo.distance_m, stereo.profile_m)
         stereo_nearest = stereo_corridor if stereo_d is None else stereo_d
@@ -223,8 +277,11 @@ class Arbiter:
                 override=True,
                 override_event=event,
                 wheels_counter=event.counter if event else counter,
+                clear_m=self.stereo_clear_m,
             )
-        return Decision(t, Phase.MONO, "mono", obstacle, d, profile, self.mono_threshold_m, wheels_counter=counter)
+        return Decision(
+            t, Phase.MONO, "mono", obstacle, d, profile, self.mono_threshold_m, wheels_counter=counter, clear_m=clear
+        )
 
 
 def _below(threshold_m: float, *distances: float | None) -> bool:

@@ -26,3 +26,24 @@ def corridor_distance(profile_m: np.ndarray | None, hfov_deg: float, half_width_
     offset = profile * inner * math.tan(math.radians(hfov_deg) / 2)
     in_path = np.isfinite(profile) & (offset <= half_width_m)
     return float(profile[in_path].min()) if in_path.any() else None
+
+
+def ahead(
+    distance_m: float | None, profile_m: np.ndarray | None, hfov_deg: float | None, half_width_m: float
+) -> tuple[float | None, float | None]:
+    """(the distance a decision uses, the nearest obstacle in the body's path): the central distance lowered by
+    anything nearer in the path at the side of the view; the first is None when the cue has no central distance
+    (blind: a side view that looks free does not make the centre free). No field of view: the centre alone."""
+    corridor = None if hfov_deg is None else corridor_distance(profile_m, hfov_deg, half_width_m)
+    if distance_m is None:
+        return None, corridor
+    return (distance_m if corridor is None else min(distance_m, corridor)), corridor
+
+
+def nearest_ahead(
+    distance_m: float | None, profile_m: np.ndarray | None, hfov_deg: float | None, half_width_m: float
+) -> float | None:
+    """The one distance a cue's obstacle decision compares with its threshold: "obstacle" is exactly
+    `nearest_ahead(...) < threshold` (the decision distance, or the corridor's while the centre is blind)."""
+    decision, corridor = ahead(distance_m, profile_m, hfov_deg, half_width_m)
+    return corridor if decision is None else decision

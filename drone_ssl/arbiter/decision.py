@@ -30,6 +30,11 @@ class Decision:
     override_event: OverrideEvent | None = None  # set on the frame the override started
     switch: PhaseSwitch | None = None  # set on the frame the phase changed
     wheels_counter: float = 0.0
+    clear_m: float | None = None  # the distance at which the flying cue reads clear with a margin (None: threshold)
+    # Each cue's decision distance this frame (`Arbiter.nearest_ahead`, mono's smoothed as it flies), in every
+    # phase: what the learner validates, so that the held-out window scores exactly the decision that flies.
+    mono_ahead_m: float | None = None
+    stereo_ahead_m: float | None = None
     camera_up: bool = False  # SAFE: the stereo images still arrive (nothing to match), so looking elsewhere may help
 
     @property

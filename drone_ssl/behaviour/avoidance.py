@@ -34,7 +34,7 @@ class AvoidanceBehaviour:
     paper_extra_max_rad]. "freer_side": toward the side whose third of the view has the farther nearest obstacle
     (the decision's profile at the moment of stopping), then `freer_extra_rad` more; a stop within `keep_side_s`
     of the last manoeuvre keeps its side, so a corner does not make it swing back and forth. "Clear" means the
-    cue reads at least `clear_margin_m` beyond its obstacle threshold (after a full turn: merely no obstacle);
+    cue reads at least its clear level (`Decision.clear_m`; after a full turn: merely no obstacle);
     still not clear after `max_turn_rad` it is boxed in and asks to land. Cruising without moving for `stall_s`
     (held by something the cues missed) starts the manoeuvre too. Randomness only from `rng`.
     While the flying cue is blind the drone hovers in place, and after `blind_turn_frames` it turns in place as
@@ -136,7 +136,7 @@ class AvoidanceBehaviour:
         if self.mode is Mode.TURN:
             # After a full turn without a clear view, plain "no obstacle" will do (a cautious threshold in a small
             # room may leave no heading with the margin).
-            margin = c.clear_margin_m if turned < 2 * math.pi else 0.0
+            margin = c.clear_margin_m if turned < 2 * math.pi else None
             self._clear = self._clear + 1 if _clear(decision, margin) else 0
             if self._clear >= c.clear_frames:
                 self._extra_rad = (
@@ -158,10 +158,15 @@ class AvoidanceBehaviour:
         return self._act(self.speed.command(state, dt, 0.0, self._direction * c.turn_rate))
 
 
-def _clear(decision: Decision, margin_m: float) -> bool:
-    """The flying cue sees free space ahead with a margin, so the turn does not end on the obstacle's edge."""
-    return (
-        not decision.obstacle
-        and decision.distance_m is not None
-        and decision.distance_m >= decision.threshold_m + margin_m
-    )
+def _clear(decision: Decision, margin_m: float | None) -> bool:
+    """The flying cue sees free space ahead with a margin, so the turn does not end on the obstacle's edge: its
+    clear level (`Decision.clear_m`: stereo's threshold + `clear_margin_m`, or that level carried into mono's own
+    scale by the validated window; without one, the threshold + `margin_m`) or, `margin_m` None, merely no
+    obstacle."""
+    if decision.obstacle or decision.distance_m is None:
+        return False
+    if margin_m is None:
+        level = decision.threshold_m
+    else:
+        level = decision.clear_m if decision.clear_m is not None else decision.threshold_m + margin_m
+    return decision.distance_m >= level

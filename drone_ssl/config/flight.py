@@ -8,6 +8,7 @@ from drone_ssl.config.loader import spec
 from drone_ssl.errors import ConfigError
 
 STRATEGY_NAMES = ("stereo", "mono", "naive", "persistent")
+THRESHOLD_ON_MONO = ("down", "frozen", "both")
 TURN_MODES = ("freer_side", "paper")
 
 
@@ -31,6 +32,14 @@ class ArbiterConfig:
     fallback_overrides: int = spec(3, lo=0, hi=1000)  # this many training-wheel overrides within the window; 0 = off
     fallback_window_s: float = spec(30.0, lo=1.0, hi=3600.0)
     min_dwell_s: float = spec(10.0, lo=0.0, hi=3600.0)  # least time in STEREO or MONO before trading them
+    # How mono's obstacle threshold follows the validated windows while mono flies (on stereo: always both ways).
+    # "down": windows only lower it (a window flown on mono is biased upward: see Arbiter._follow_threshold) and
+    # each training-wheel override (a miss) raises it half-way to what mono read; "frozen": kept from the last
+    # stereo window; "both": follows the window, bias and all.
+    threshold_on_mono: str = spec("down", choices=THRESHOLD_ON_MONO)
+    # Mono's decision distance is the median of its last frames (1: this frame alone): one frame's flicker neither
+    # stops the drone nor ends a turn; the learner validates the smoothed distance, as it flies.
+    mono_smoothing_frames: int = spec(3, lo=1, hi=50)
     corridor_half_width_m: float = spec(0.35, lo=0.0, hi=5.0)  # half the body's width plus a margin: the path ahead
     mono_lost_after: int = spec(10, lo=1, hi=1000)  # consecutive frames without a mono distance: mono unusable
     # Training wheels: stereo sees an imminent obstacle (below this share of perception.avoid_distance_m) that mono

@@ -24,6 +24,10 @@ class Sample:
     mono_m: float  # what the mono estimate said on this frame when it flew (NaN if nothing)
     mono_round: int = 0  # the learning round whose weights made mono_m (0: untrained)
     priority: bool = False  # a training-wheel override frame: mono missed an obstacle stereo saw
+    # The distances the arbiter's obstacle decision compares (centre lowered by the corridor): what is validated
+    mono_decision_m: float = math.nan
+    stereo_decision_m: float = math.nan
+    mono_flew: bool = False  # the frame was flown on mono: the drone's path depended on mono's own decisions
 
 
 class ReplayBuffer:

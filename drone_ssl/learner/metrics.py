@@ -32,6 +32,9 @@ class ValidationMetrics:
     tpr: float  # at threshold_m
     fpr: float
     threshold_m: float
+    # mono's distance at the rank the clear level (avoid distance + the behaviour's margin) has among the window's
+    # stereo distances, never under threshold_m: a turn ends when mono reads this, the margin in mono's own scale
+    clear_m: float = NAN
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,16 @@ def rates_at(
     return tpr, fpr
 
 
+def equivalent_level(mono_m: np.ndarray, stereo_m: np.ndarray, level_m: float) -> float:
+    """Mono's distance at the rank `level_m` has among the stereo distances of the same frames (a quantile map):
+    a stereo distance carried into mono's own scale, which learning compresses; NaN without finite pairs."""
+    mono, stereo = finite_pairs(mono_m, stereo_m)
+    if mono.size == 0:
+        return NAN
+    rank = float(np.mean(stereo < level_m))
+    return float(np.quantile(mono, min(max(rank, 0.0), 1.0)))
+
+
 def validation_metrics(
     t: float,
     learning_round: int,
@@ -115,11 +128,13 @@ def validation_metrics(
     avoid_distance_m: float,
     target_tpr: float,
     threshold_m: float | None = None,
+    clear_level_m: float | None = None,
 ) -> ValidationMetrics:
     """Score one held-out window of (mono, stereo) distances in metres.
 
     With `threshold_m` None the threshold is re-chosen from this window's ROC (`choose_threshold`) and TPR/FPR
-    are reported there; pass a threshold to score a fixed one instead (e.g. a frozen model's).
+    are reported there; pass a threshold to score a fixed one instead (e.g. a frozen model's). `clear_level_m`
+    (stereo's "clear" distance) gives `clear_m`, its equivalent in mono's scale (NaN when not asked).
     """
     mono, stereo = finite_pairs(mono_m, stereo_m)
     curve = roc_curve(mono, stereo, avoid_distance_m)
@@ -138,4 +153,12 @@ def validation_metrics(
         tpr=tpr,
         fpr=fpr,
         threshold_m=threshold,
+        clear_m=_clear_level(mono, stereo, clear_level_m, threshold),
     )
+
+
+def _clear_level(mono: np.ndarray, stereo: np.ndarray, clear_level_m: float | None, threshold_m: float) -> float:
+    if clear_level_m is None or not math.isfinite(threshold_m):
+        return NAN
+    level = equivalent_level(mono, stereo, clear_level_m)
+    return max(level, threshold_m) if math.isfinite(level) else NAN

@@ -32,10 +32,16 @@ class OnlineLearner:
     """
 
     def __init__(
-        self, config: LearnerConfig, perception: PerceptionConfig, backend: TrainingBackend, given_model: bool = False
+        self,
+        config: LearnerConfig,
+        perception: PerceptionConfig,
+        backend: TrainingBackend,
+        given_model: bool = False,
+        clear_level_m: float | None = None,
     ) -> None:
         """`given_model`: the estimator starts from trained weights (--model), which count as round 1, so the
-        first held-out window in a new room can already validate them."""
+        first held-out window in a new room can already validate them. `clear_level_m`: the stereo distance a
+        turn ends at; each window carries it into mono's scale."""
         self.config = config
         self.perception = perception
         self.backend = backend
@@ -44,6 +50,7 @@ class OnlineLearner:
         self.rounds = 1 if given_model else 0  # trained weights in use so far (0: untrained)
         self.steps = 0  # training steps done
         self.samples = 0  # labelled frames observed
+        self.clear_level_m = clear_level_m
         self.error: BaseException | None = None  # what stopped the background thread, if anything
         self.stuck = False  # the trainer did not answer within a stop's timeout: nothing more is asked of it
         self._next_step_t: float | None = None
@@ -57,13 +64,35 @@ class OnlineLearner:
         return self.history[-1] if self.history else None
 
     def observe(
-        self, t: float, left: np.ndarray, stereo: StereoReading | None, mono: MonoReading | None, priority: bool = False
+        self,
+        t: float,
+        left: np.ndarray,
+        stereo: StereoReading | None,
+        mono: MonoReading | None,
+        priority: bool = False,
+        mono_flew: bool = False,
+        decision_m: tuple[float | None, float | None] | None = None,
     ) -> bool:
-        """Offer one frame; it becomes a sample when stereo gives a label. Returns whether it was taken."""
+        """Offer one frame; it becomes a sample when stereo gives a label. Returns whether it was taken.
+        `mono_flew`: mono's decision flew this frame (its path then depends on what mono said). `decision_m`:
+        (mono's, stereo's) distance as the arbiter's obstacle decision compared them this frame: the window is
+        scored on these, so what is validated is what flies; None: the central distances."""
         if stereo is None or stereo.distance_m is None or not math.isfinite(stereo.distance_m):
             return False
         mono_m = mono.distance_m if mono is not None and mono.distance_m is not None else math.nan
-        sample = Sample(t, left, float(stereo.distance_m), stereo.depth_m, float(mono_m), self.rounds, priority)
+        mono_ahead, stereo_ahead = (mono_m, stereo.distance_m) if decision_m is None else decision_m
+        sample = Sample(
+            t,
+            left,
+            float(stereo.distance_m),
+            stereo.depth_m,
+            float(mono_m),
+            self.rounds,
+            priority,
+            mono_decision_m=math.nan if mono_ahead is None else float(mono_ahead),
+            stereo_decision_m=math.nan if stereo_ahead is None else float(stereo_ahead),
+            mono_flew=mono_flew,
+        )
         leaving = self.window[0] if len(self.window) == self.window.maxlen else None
         self.window.append(sample)
         if leaving is not None:
@@ -108,11 +137,10 @@ class OnlineLearner:
         scored = [s for s in self.window if s.mono_round >= 1]
         if not scored:
             return None
-        mono = np.array([s.mono_m for s in scored])
-        stereo = np.array([s.distance_m for s in scored])
-        metrics = validation_metrics(
-            t, self.rounds, mono, stereo, self.perception.avoid_distance_m, self.config.target_tpr
-        )
+        mono = np.array([s.mono_decision_m for s in scored])
+        stereo = np.array([s.stereo_decision_m for s in scored])
+        avoid_m, target = self.perception.avoid_distance_m, self.config.target_tpr
+        metrics = validation_metrics(t, self.rounds, mono, stereo, avoid_m, target, clear_level_m=self.clear_level_m)
         self.history.append(metrics)
         return metrics
 

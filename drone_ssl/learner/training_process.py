@@ -7,6 +7,7 @@ import queue
 import signal
 import threading
 import time
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -134,8 +135,7 @@ class TrainingProcess:
     def add(self, sample: Sample) -> None:
         # Half-precision depth halves what crosses the pipe; the buffer stores float16 anyway.
         depth = None if sample.depth_m is None else sample.depth_m.astype(np.float16)
-        self._send("add", Sample(sample.t, sample.left, sample.distance_m, depth, sample.mono_m,
-                                 sample.mono_round, sample.priority))  # fmt: skip
+        self._send("add", replace(sample, depth_m=depth))
 
     def steps(self, count: int) -> None:
         self._send("steps", count)

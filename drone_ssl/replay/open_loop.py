@@ -13,7 +13,7 @@ from drone_ssl.arbiter import Decision
 from drone_ssl.flightlog import FlightLogReader, LoggedEvent, LoggedFrame, ReadReport
 from drone_ssl.mono.reading import MonoEstimator
 from drone_ssl.replay.logged_decision import logged_decision
-from drone_ssl.types import DroneState
+from drone_ssl.types import Command, DroneState
 
 NAN = math.nan
 # Ground-truth keys: the pilot logs its Evaluation (nearest_ahead_m); other writers may say distance_m.
@@ -37,6 +37,7 @@ class ReplayedFrame:
     truth_m: float  # simulator ground truth: evaluation only
     collisions: int | None  # simulator ground truth, collisions so far: evaluation only
     state: DroneState
+    command: Command | None = None  # what was sent (None: nothing, e.g. while landing)
 
     @property
     def logged_mono_obstacle(self) -> bool:
@@ -119,4 +120,5 @@ class LogReplay:
             truth_m=truth,
             collisions=collisions,
             state=frame.state,
+            command=frame.command,
         )

@@ -86,6 +86,11 @@ def comparisons(groups: dict[tuple[str, str], list[RunRecord]], estimators: Sequ
                 f"{e}: does persistent SSL with training wheels collide less than naive switching, on mono?",
                 f"persistent ({e})", g["persistent"], mono, f"naive ({e})", g["naive"], mono,
                 "fewer collisions", "more collisions"))  # fmt: skip
+            per_metre = FIG["mono_collisions_per_100m"]
+            out.append(compare_rates(
+                f"{e}: ... per metre flown on mono (a drone that stays put collides least per minute)?",
+                f"persistent ({e})", g["persistent"], per_metre, f"naive ({e})", g["naive"], per_metre,
+                "fewer collisions", "more collisions"))  # fmt: skip
             whole = FIG["collisions_per_10min"]
             out.append(compare_rates(
                 f"{e}: ... and over the whole flight (stereo phase included)?",
@@ -96,6 +101,14 @@ def comparisons(groups: dict[tuple[str, str], list[RunRecord]], estimators: Sequ
                 f"{e}: does the persistent strategy's mono flight collide no more often than stereo-only flight?",
                 f"persistent on mono ({e})", g["persistent"], mono, f"stereo only ({e})", g["stereo"],
                 WHOLE_FLIGHT_AS_STEREO, "fewer collisions", "more collisions"))  # fmt: skip
+            out.append(compare_rates(
+                f"{e}: does the persistent strategy fly as far per minute on mono as stereo-only flight?",
+                f"persistent on mono ({e})", g["persistent"], FIG["mono_metres_per_minute"], f"stereo only ({e})",
+                g["stereo"], FIG["metres_per_minute"], "less ground covered", "more ground covered"))  # fmt: skip
+            out.append(compare_rates(
+                f"{e}: ... and per metre, does its mono flight collide no more than stereo-only flight?",
+                f"persistent on mono ({e})", g["persistent"], FIG["mono_collisions_per_100m"], f"stereo only ({e})",
+                g["stereo"], FIG["collisions_per_100m"], "fewer collisions", "more collisions"))  # fmt: skip
         if g["persistent_cut"] and g["persistent"]:
             out.append(compare_rates(
                 f"{e}: with stereo cut after the switch, does mono alone collide more than mono with training wheels?",

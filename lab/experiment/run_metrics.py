@@ -93,8 +93,31 @@ def summary_scalars(summary: dict[str, Any]) -> dict[str, Any]:
         "mono_only_s": time_in.get("mono_only", 0.0),
         "mono_only_collisions": hits.get("mono_only", 0),
         "safe_s": time_in.get("safe", 0.0),
+        **motion_scalars(summary),
         "cut_stereo_at_s": summary.get("cut_stereo_at_s"),
         "learning_rounds": summary.get("learning_rounds"),
+    }
+
+
+def motion_scalars(summary: dict[str, Any]) -> dict[str, Any]:
+    """Metres flown, frames flown ahead and floor cells per stereo and mono flight (None: a run flown by a
+    version that did not count them)."""
+    by_phase = summary.get("distance_by_phase_m")
+    if by_phase is None:
+        return {}
+    shares, frames = summary.get("forward_share_by_phase") or {}, summary.get("frames_by_phase") or {}
+    cells = summary.get("cells_visited_by_phase") or {}
+    mono_m = sum(by_phase.get(p, 0.0) for p in MONO_PHASES)
+    return {
+        "stereo_m": by_phase.get("stereo", 0.0),
+        "mono_flight_m": mono_m,
+        "mono_only_m": by_phase.get("mono_only", 0.0),
+        "flown_m": sum(by_phase.values()),
+        "stereo_forward_frames": (shares.get("stereo") or 0.0) * frames.get("stereo", 0),
+        "stereo_frames": frames.get("stereo", 0),
+        "mono_forward_frames": sum((shares.get(p) or 0.0) * frames.get(p, 0) for p in MONO_PHASES),
+        "cells_visited": summary.get("cells_visited"),
+        "mono_cells_visited": max((cells.get(p, 0) for p in MONO_PHASES), default=0),
     }
 
 

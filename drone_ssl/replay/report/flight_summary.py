@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +43,11 @@ def _setting(config: dict, *keys: str) -> float | None:
 def _learning_curve(events: list[tuple[Path, LoggedEvent]]) -> list[ValidationMetrics]:
     """The learner's logged validation metrics (those with every field of ValidationMetrics)."""
     names = [f.name for f in fields(ValidationMetrics)]
+    required = [f.name for f in fields(ValidationMetrics) if f.default is MISSING]  # older logs lack the rest
     history = []
     for _, event in events:
-        if event.kind == "learner" and set(names) <= set(event.data):
-            values = {k: math.nan if event.data[k] is None else event.data[k] for k in names}
+        if event.kind == "learner" and set(required) <= set(event.data):
+            values = {k: math.nan if event.data.get(k) is None else event.data[k] for k in names}
             history.append(ValidationMetrics(**values))
     return history
 
@@ -70,7 +71,8 @@ def _stats(frames: list[ReplayedFrame], frame_period_s: float) -> tuple[FlightSt
         stereo = None if math.isnan(f.stereo_m) else f.stereo_m
         mono = None if math.isnan(f.logged_mono_m) else f.logged_mono_m
         truth = None if math.isnan(f.truth_m) else f.truth_m
-        stats.add(f.t, f.decision, f.state, stereo, mono, truth, f.collisions)
+        forward = f.command is not None and f.command.flies_ahead
+        stats.add(f.t, f.decision, f.state, stereo, mono, truth, f.collisions, forward=forward)
     return stats, missing
 
 

@@ -12,7 +12,7 @@ from drone_ssl.config.flight import STRATEGY_NAMES, ArbiterConfig
 
 
 def arbiter(strategy: str = "persistent", **changes: object) -> Arbiter:
-    return Arbiter(dataclasses.replace(ArbiterConfig(strategy=strategy), **changes), AVOID)
+    return Arbiter(dataclasses.replace(ArbiterConfig(strategy=strategy, mono_smoothing_frames=1), **changes), AVOID)
 
 
 def fly(a: Arbiter, t0: float, t1: float, dt: float = 0.1, **frame: object) -> list[Decision]:
@@ -118,7 +118,7 @@ def test_stereo_strategy_never_leaves_stereo_even_with_a_perfect_mono() -> None:
 
 
 def test_mono_strategy_flies_the_given_model_from_the_first_frame_and_never_falls_back() -> None:
-    a = Arbiter(ArbiterConfig(strategy="mono"), AVOID, mono_threshold_m=1.3)
+    a = Arbiter(ArbiterConfig(strategy="mono", mono_smoothing_frames=1), AVOID, mono_threshold_m=1.3)
     first = a.update(0.0, stereo(3.0), mono(1.25), None)
     assert first.phase is Phase.MONO and first.cue == "mono" and first.obstacle and first.switch is None
     assert {d.phase for d in fly(a, 0.1, 40.0, metrics=bad(1.0, 1))} == {Phase.MONO}

@@ -41,12 +41,14 @@ def test_the_centre_bands_always_count_and_unknown_bands_never() -> None:
 
 def test_a_pole_beside_the_central_region_stops_the_drone_on_stereo() -> None:
     side_pole = profile_with(2, 0.5).tolist()  # near the left edge of the view, 0.5 m away: in the path
-    a = Arbiter(ArbiterConfig(), AVOID, hfov_deg=HFOV)
+    a = Arbiter(ArbiterConfig(mono_smoothing_frames=1), AVOID, hfov_deg=HFOV)
     d = a.update(0.0, stereo(2.2, profile=side_pole), mono(2.2), None)
     assert d.obstacle and d.distance_m == pytest.approx(0.5)
     blind_centre = a.update(0.1, stereo(None, profile=side_pole), mono(2.2), None)
     assert blind_centre.obstacle and blind_centre.blind  # the side sees it; the centre stays unknown
-    without = Arbiter(ArbiterConfig(), AVOID).update(0.0, stereo(2.2, profile=side_pole), mono(2.2), None)
+    without = Arbiter(ArbiterConfig(mono_smoothing_frames=1), AVOID).update(
+        0.0, stereo(2.2, profile=side_pole), mono(2.2), None
+    )
     assert not without.obstacle  # no field of view: the central distance alone
 
 

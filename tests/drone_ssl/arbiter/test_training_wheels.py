@@ -19,7 +19,7 @@ STILL_NEAR = (stereo(1.0), mono(3.0))  # under the avoid distance, not imminent
 
 
 def in_mono(strategy: str = "persistent", **changes: object) -> Arbiter:
-    a = Arbiter(dataclasses.replace(ArbiterConfig(strategy=strategy), **changes), AVOID)
+    a = Arbiter(dataclasses.replace(ArbiterConfig(strategy=strategy, mono_smoothing_frames=1), **changes), AVOID)
     for i in range(101):
         a.update(i * 0.1, stereo(3.0), mono(3.0), metrics(0.0, 1))
     assert a.phase is Phase.MONO
@@ -33,13 +33,14 @@ def script(a: Arbiter, frames: list[tuple], t0: float = 20.0) -> list[Decision]:
 @pytest.mark.parametrize("strategy", ["persistent", "mono"])
 def test_three_missed_frames_force_the_manoeuvre_with_the_numbers(strategy: str) -> None:
     a = in_mono(strategy)
+    threshold = a.mono_threshold_m
     d = script(a, [MISS, MISS, MISS])
     assert [x.wheels_counter for x in d[:2]] == [1.0, 2.0]
     assert not d[0].obstacle and not d[1].obstacle and d[1].cue == "mono"
     event = d[2].override_event
     assert d[2].override and d[2].obstacle and d[2].cue == "stereo"
     assert event is not None and (event.t, event.stereo_distance_m, event.mono_distance_m) == (20.2, 0.5, 3.0)
-    assert event.counter == 3.0 and event.mono_threshold_m == a.mono_threshold_m
+    assert event.counter == 3.0 and event.mono_threshold_m == threshold  # the miss then raises it (flown_decision)
     assert d[2].distance_m == 0.5 and list(d[2].profile_m[:2]) == [0.5, 0.5]  # stereo's view steers the turn
 
 
@@ -72,7 +73,7 @@ def test_naive_has_no_training_wheels_and_flies_on_into_the_obstacle() -> None:
 
 
 def test_stereo_strategy_flies_on_stereo_so_the_wheels_never_turn() -> None:
-    a = Arbiter(ArbiterConfig(strategy="stereo"), AVOID)
+    a = Arbiter(ArbiterConfig(strategy="stereo", mono_smoothing_frames=1), AVOID)
     d = script(a, [MISS] * 5, t0=0.0)
     assert all(x.phase is Phase.STEREO and x.obstacle and not x.override for x in d)
 

@@ -133,3 +133,14 @@ def test_curve_area_matches_the_rank_statistic_ties_included(pairs: list[tuple[f
         assert np.all(np.diff(curve.tpr) >= 0) and np.all(np.diff(curve.fpr) >= 0)
     else:
         assert math.isnan(m.roc_auc) and math.isnan(area_under(curve))
+
+
+def test_the_clear_level_is_carried_into_monos_compressed_scale_by_rank() -> None:
+    from drone_ssl.learner.metrics import equivalent_level
+
+    stereo = np.linspace(1.0, 3.0, 201)
+    mono = 1.5 + 0.25 * (stereo - 1.0)  # compressed: 1.5 .. 2.0
+    assert equivalent_level(mono, stereo, 2.0) == pytest.approx(1.75, abs=0.01)  # half-way in both scales
+    m = validation_metrics(0.0, 1, mono, stereo, 1.2, 0.95, clear_level_m=1.5)
+    assert m.threshold_m < m.clear_m == pytest.approx(1.5 + 0.25 * 0.5, abs=0.01)
+    assert np.isnan(validation_metrics(0.0, 1, mono, stereo, 1.2, 0.95).clear_m)  # not asked: NaN, never made up
