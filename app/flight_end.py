@@ -34,7 +34,7 @@ def finish_flight(pilot: Pilot, out: Path, log: FlightLogWriter | None) -> Fligh
         elif pilot.learner.backend.alive:
             end.model_path = pilot.learner.save(out)
         else:
-            end.problems.append("the trainer is gone, so the model was not saved")
+            end.problems.append("the trainer died, so the model was not saved")
     except (DroneSSLError, OSError) as exc:
         end.problems.append(f"the model was not saved: {exc}")
     finally:

@@ -65,9 +65,36 @@ def test_the_trainer_dying_mid_flight_lands_keeps_the_log_and_summary_and_exits_
     assert time.monotonic() - killed < 30
     lines = [line for line in flight.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and "training process" in lines[0] and "Traceback" not in flight.stderr
+    # One true account: dead, with its real exit code, said once (never also "exit code None" or "gone").
+    assert lines[0] == "error: the CNN training process died (exit code -9: killed by SIGKILL)", flight.stderr
+    assert [line for line in flight.stderr.splitlines() if "training process" in line] == lines
     summary, frames = finished_run(out)
     assert summary["ended_by"].startswith("error: TrainingProcessError") and frames == summary["frames"]
-    assert summary["model"] is None and "not saved" in flight.stderr
+    assert summary["model"] is None and "warning: the trainer died, so the model was not saved" in flight.stderr
+
+
+def test_a_hung_trainer_ends_the_simulated_flight_within_its_bound_with_one_line(flights, tmp_path: Path) -> None:
+    """SIGSTOP: alive but silent. Lock-step waits for the trainer at each publish; past learner.trainer_timeout_s
+    the flight lands and ends with one line that says so (before, it sat on one frame without a word)."""
+    bound_s = 3.0
+    out = tmp_path / "run"
+    flight = FlightProcess(["--sim", "--duration", "600", "--seed", "4", "--out", str(out), *SMALL,
+                            "--set", f"learner.trainer_timeout_s={bound_s:g}"])  # fmt: skip
+    flights.append(flight)
+    flight.wait_flying(sim_time_s=2.0)
+    (trainer,) = flight.trainers()
+    stopped = time.monotonic()
+    os.kill(trainer, signal.SIGSTOP)
+    assert flight.wait(60) == 2, flight.stderr[-3000:]
+    # The bound, plus up to one publish period of simulated time to reach the next wait, plus landing and summary.
+    assert time.monotonic() - stopped < bound_s + 25
+    lines = [line for line in flight.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "Traceback" not in flight.stderr, flight.stderr[-3000:]
+    assert "training process is alive but gave no" in lines[0] and f"within {bound_s:g} s" in lines[0]
+    assert "it is hung" in lines[0] and [line for line in flight.stderr.splitlines() if "hung" in line] == lines
+    summary, frames = finished_run(out)
+    assert summary["ended_by"].startswith("error: TrainerHungError") and frames == summary["frames"]
+    assert summary["model"] is None and "stopped answering" in flight.stderr
 
 
 def _nan_checkpoint(tmp_path: Path) -> Path:
