@@ -227,6 +227,39 @@ def test_a_motor_cut_mid_flight_ends_fly_py_with_an_emergency_and_it_never_takes
     assert len(events) == 1 and "emergency" in events[0].data["reason"] and frames == summary["frames"] > 5
 
 
+@pytest.mark.parametrize(
+    ("signum", "words"),
+    [
+        (signal.SIGKILL, "error: the CNN training process died (exit code -9: killed by SIGKILL)"),
+        pytest.param(signal.SIGSTOP, "error: the CNN training process is alive but gave no", marks=pytest.mark.slow),
+    ],
+)
+def test_the_trainer_failing_on_the_real_drone_path_lands_and_says_one_true_thing(
+    flights, tmp_path: Path, signum, words
+) -> None:
+    """On the emulator the trainer learns in a background thread: killed, or stopped past its bound, the flight
+    lands and ends with one line naming it (before: 'died (exit code None)' beside 'gone (exit code -9)')."""
+    config = load_config(overrides=["sim.seed=2", "sim.obstacles.count=2"])
+    cam = config.camera
+    calib = tmp_path / "calib.yaml"
+    StereoCalibration.ideal(cam.width, cam.height, cam.hfov_deg, cam.baseline_m).save(calib)
+    with ARDroneEmulator(SimDrone(config), EmulatorPorts.ephemeral(), model=config.drone,
+                         timing=Timing(demo_hz=60.0)) as emulator:  # fmt: skip
+        out = tmp_path / "run"
+        flight = FlightProcess([*_emulator_args(emulator, out), "--stereo", emulator.stereo_url, "--calib", str(calib),
+                                "--set", "learner.trainer_timeout_s=3"])  # fmt: skip
+        flights.append(flight)
+        flight.wait_flying(sim_time_s=2.0)
+        (trainer,) = flight.trainers()
+        os.kill(trainer, signum)
+        assert flight.wait(60) == 2, flight.stderr[-3000:]
+        assert emulator.wait_until(lambda m: m.control is ControlState.LANDED, 10.0)
+    lines = [line for line in flight.stderr.splitlines() if "training process" in line]
+    assert len(lines) == 1 and lines[0].startswith(words) and "Traceback" not in flight.stderr, flight.stderr[-3000:]
+    summary, frames = finished_run(out)
+    assert summary["ended_by"].startswith("error: Train") and summary["model"] is None and frames == summary["frames"]
+
+
 def test_sigterm_flying_mono_on_the_emulators_front_camera(flights, tmp_path: Path) -> None:
     """The front-camera path end to end: H.264 over PaVE from the emulator, mono strategy, then SIGTERM."""
     pytest.importorskip("av")
