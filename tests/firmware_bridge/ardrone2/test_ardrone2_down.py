@@ -40,13 +40,16 @@ def spoof_emergency_toggle(emulator) -> float:
 
 
 def takeoffs_and_moves_after(seen, since: float) -> list[str]:
-    """The REF take-off bits and moving PCMDs that arrived after `since`: what a drone that is down must not get."""
+    """The REF take-off bits, moving PCMDs and emergency toggles of the bridge (the spoofs use sequence 1) that
+    arrived after `since`: what a drone that is down must not get; nobody but a person clears an emergency."""
     wrong = []
     for t, command in seen:
         if t <= since:
             continue
         if command.name == "REF" and at.decode_ref(command).takeoff:
             wrong.append(f"REF takeoff at +{t - since:.2f} s")
+        elif command.name == "REF" and at.decode_ref(command).emergency and command.seq != 1:
+            wrong.append(f"REF emergency toggle at +{t - since:.2f} s")
         elif command.name == "PCMD" and not at.decode_pcmd(command).hover:
             wrong.append(f"PCMD move at +{t - since:.2f} s")
     return wrong
