@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.exit_signals import ExitSignals, FlightInterrupted
-from drone_ssl.errors import DroneSSLError
+from drone_ssl.errors import DroneDownError, DroneSSLError
 from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.pilot import Pilot
 
@@ -34,7 +34,7 @@ def finish_flight(pilot: Pilot, out: Path, log: FlightLogWriter | None) -> Fligh
         elif pilot.learner.backend.alive:
             end.model_path = pilot.learner.save(out)
         else:
-            end.problems.append("the trainer is gone, so the model was not saved")
+            end.problems.append("the trainer died, so the model was not saved")
     except (DroneSSLError, OSError) as exc:
         end.problems.append(f"the model was not saved: {exc}")
     finally:
@@ -61,11 +61,14 @@ def ending_facts(error: BaseException | None, signals: ExitSignals, pilot: Pilot
 
 
 def ended_by(error: BaseException | None, signals: ExitSignals | None = None) -> str:
-    """What ended the flight, for the summary: 'done', the signal's name, or the error's first line."""
+    """What ended the flight, for the summary: 'done', the signal's name, 'emergency: ...' for a drone that went
+    down by itself, or the error's first line."""
     if error is None:  # a signal during the landing or the report still says who asked to stop
         return "done" if signals is None or signals.signum is None else signal.Signals(signals.signum).name
     if isinstance(error, FlightInterrupted):
         return signal.Signals(error.signum).name
     if isinstance(error, KeyboardInterrupt):
         return "SIGINT"
+    if isinstance(error, DroneDownError):
+        return f"emergency: {error.reason}"
     return f"error: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"

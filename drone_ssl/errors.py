@@ -26,3 +26,16 @@ class DroneError(DroneSSLError):
 
 class LinkLostError(DroneError):
     """The link to the drone was lost; the drone has been told to land."""
+
+
+class DroneDownError(DroneError):
+    """A drone that should be flying stopped by itself (motors cut, its emergency state, a landing nobody asked
+    for); the flight is over and nothing may take off again on its own."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"the drone stopped flying by itself: {reason}; the flight is over")
+
+    def __reduce__(self) -> tuple:
+        # Rebuilt from the reason, so the error crosses process boundaries intact.
+        return (DroneDownError, (self.reason,))

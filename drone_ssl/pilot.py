@@ -11,8 +11,9 @@ from typing import Protocol
 from drone_ssl.arbiter import Arbiter, Decision
 from drone_ssl.behaviour import Action, AvoidanceBehaviour
 from drone_ssl.drone import Drone
-from drone_ssl.errors import LinkLostError
+from drone_ssl.errors import DroneDownError, LinkLostError
 from drone_ssl.flight_stats import FlightStats
+from drone_ssl.flight_watch import check_flying
 from drone_ssl.flightlog import FlightLogError, FlightLogWriter
 from drone_ssl.learner.metrics import ValidationMetrics
 from drone_ssl.learner.online import OnlineLearner
@@ -44,7 +45,8 @@ class Pilot:
     In lock-step mode (the simulator) the learner trains on simulated time inside the loop; otherwise it trains
     in a background thread and the loop never waits for it. `evaluator`, when given, is asked for ground truth
     after each frame; what it says is only counted and logged. A lost link is logged as a link event before
-    the `LinkLostError` goes on to the caller.
+    the `LinkLostError` goes on to the caller; a drone that stops flying by itself (motors cut, emergency, a
+    landing nobody asked for) ends the flight at that frame, logged as an emergency event, as `DroneDownError`.
     """
 
     def __init__(
@@ -97,13 +99,14 @@ class Pilot:
         if not self.lock_step:
             self.learner.start()
         last_t: float | None = None  # the latest frame's time: a lost link is logged at it
-        lost: LinkLostError | None = None
+        lost: LinkLostError | DroneDownError | None = None
         try:
             self.drone.takeoff()
             start: float | None = None
             while True:
                 observation = self.drone.read()
                 last_t = observation.t
+                self._watch(observation)
                 start = observation.t if start is None else start
                 elapsed = observation.t - start
                 if elapsed >= duration_s:
@@ -115,7 +118,7 @@ class Pilot:
                     on_frame(result)
                 if result.action.land or self._stop_requested:
                     break
-        except LinkLostError as exc:
+        except (LinkLostError, DroneDownError) as exc:
             lost = exc
             raise
         finally:
@@ -127,7 +130,7 @@ class Pilot:
             finally:
                 try:
                     if lost is not None:
-                        self._log_link_lost(last_t, lost)
+                        self._log_flight_lost(last_t, lost)
                 finally:
                     self.learner.stop()  # within its timeout: a hung trainer never delays the landing
         return self.stats
@@ -194,10 +197,19 @@ class Pilot:
             self._logged_metrics = latest
             log.log_learner(t, latest)
 
-    def _log_link_lost(self, t: float | None, error: LinkLostError) -> None:
-        """Say in the log that the link was lost and why, at the latest frame's time (0 before the first)."""
+    def _watch(self, observation: Observation) -> None:
+        """Once airborne, every frame's state must say the drone flies: after a motor cut or a landing of its own
+        nothing more is commanded (the error ends the loop before the frame is flown)."""
+        check_flying(observation.state)
+
+    def _log_flight_lost(self, t: float | None, error: LinkLostError | DroneDownError) -> None:
+        """Say in the log how the drone was lost and why, at the latest frame's time (0 before the first)."""
         if self.log is None:
             return
-        # The lost link on its way out says more than a log that can no longer take the event.
+        t = 0.0 if t is None else t
+        # The error on its way out says more than a log that can no longer take the event.
         with contextlib.suppress(FlightLogError):
-            self.log.log_link(0.0 if t is None else t, {"event": "lost", "reason": str(error)})
+            if isinstance(error, DroneDownError):
+                self.log.log_emergency(t, {"event": "down", "reason": error.reason})
+            else:
+                self.log.log_link(t, {"event": "lost", "reason": str(error)})

@@ -41,6 +41,8 @@ class DroneState:
     battery: float  # percent, 0..100
     flying: bool
     link_ok: bool = True
+    emergency: bool = False  # motors cut by the drone's emergency state; it stays set until someone resets it
+    landing: bool = False  # the drone is in its own landing manoeuvre (still off the ground: flying stays True)
 
     @property
     def yaw(self) -> float:

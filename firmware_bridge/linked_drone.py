@@ -16,8 +16,9 @@ from firmware_bridge.config import BridgeConfig
 
 class LinkedDrone(Drone):
     """What every real drone does the same way: frames come from the stereo source, state and commands go over
-    the drone's link, and a fault of the link (link lost, a safety landing) ends the flight at the next read or
-    send. A subclass owns only its link: opening and closing it, its state, its fault and how a command goes out.
+    the drone's link, and a fault of the link (link lost, a safety landing, the drone down) ends the flight at the
+    next read or send. A subclass owns only its link: opening and closing it, its state, its fault and how a
+    command goes out.
     """
 
     name = "the drone"  # how messages name it
@@ -44,7 +45,7 @@ class LinkedDrone(Drone):
     @property
     @abstractmethod
     def fault(self) -> DroneError | None:
-        """Why the flight ended on its own (link lost, a safety landing), if it did."""
+        """Why the flight ended on its own (link lost, a safety landing, the drone down), if it did."""
 
     @abstractmethod
     def state(self) -> DroneState:
@@ -79,8 +80,9 @@ class LinkedDrone(Drone):
             raise DroneError(f"no stereo source: pass --stereo URL (and --calib FILE) to fly {self.name}")
         self._raise_fault()
         frame = self.stereo.read()
-        self._raise_fault()  # the link may have failed while the frame was awaited
-        return Observation(frame.t, frame.left, frame.right, self.state())
+        state = self.state()
+        self._raise_fault()  # the link may have failed while the frame was awaited; its fault says why, not the state
+        return Observation(frame.t, frame.left, frame.right, state)
 
     def send(self, command: Command) -> None:
         self._raise_fault()

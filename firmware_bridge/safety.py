@@ -1,10 +1,11 @@
-"""Safety decisions of the bridge, pure and testable: link silence, battery, altitude and flight-time limits."""
+"""Safety decisions of the bridge, pure and testable: link silence, a drone down, battery, altitude, flight time."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
 
+from drone_ssl.flight_watch import down_reason
 from drone_ssl.types import Command, DroneState
 from firmware_bridge.config import BridgeConfig
 
@@ -14,6 +15,7 @@ class Action(Enum):
     HOVER = "hover"  # navdata is late: hold position until it returns
     LAND = "land"  # a limit was passed: land; the flight is over
     LINK_LOST = "link_lost"  # navdata silent too long: land, the flight is over
+    DOWN = "down"  # it should fly but does not (emergency, its own landing): stop asking to fly, the flight is over
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,25 @@ class SafetyLimits:
         )
 
 
-def assess(limits: SafetyLimits, navdata_age_s: float, state: DroneState | None, airborne_s: float | None) -> Verdict:
-    """What the command loop must do now; `airborne_s` is None while the drone is on the ground."""
+def assess(
+    limits: SafetyLimits,
+    navdata_age_s: float,
+    state: DroneState | None,
+    airborne_s: float | None,
+    should_fly: bool = False,
+) -> Verdict:
+    """What the command loop must do now; `airborne_s` is None while the drone is on the ground; `should_fly`:
+    the flight's take-off finished and nobody asked to land, so a drone that does not fly is down."""
     if navdata_age_s > limits.lost_after_s:
         return Verdict(Action.LINK_LOST, f"no navdata for {navdata_age_s:.1f} s (limit {limits.lost_after_s:g} s)")
     if navdata_age_s > limits.hover_after_s:
         return Verdict(Action.HOVER, f"navdata {navdata_age_s:.2f} s old")
-    if state is None or airborne_s is None:
+    if state is None:
+        return Verdict(Action.FLY)
+    down = down_reason(state) if should_fly else None
+    if down is not None:
+        return Verdict(Action.DOWN, down)
+    if airborne_s is None:
         return Verdict(Action.FLY)
     if state.battery < limits.min_battery_pct:
         return Verdict(Action.LAND, f"battery {state.battery:.0f}% is under {limits.min_battery_pct:g}%")

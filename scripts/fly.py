@@ -149,8 +149,9 @@ def fly(
         end = finish_flight(pilot, out, log)  # keep what was learned, however the flight ended
     for problem in end.problems:
         print(f"warning: {problem}", file=sys.stderr)
-    if pilot.learner.error is not None:
-        print(f"warning: background training stopped early: {pilot.learner.error}", file=sys.stderr)
+    trainer = pilot.learner.error
+    if trainer is not None and str(trainer) != str(ended):  # what ended the flight is said once, as the error
+        print(f"warning: background training stopped early: {trainer}", file=sys.stderr)
     return pilot, pilot.stats, end.model_path, ended or end.log_error
 
 

@@ -70,6 +70,7 @@ class SimDrone(Drone):
         self._in_contact = False
         self._last_contact_t = -np.inf
         self._crashed = False
+        self._motors_cut = False  # emergency(): reported as the state's emergency until the next take-off or reset
         self._last_depth: np.ndarray | None = None
         self._last_frame_t = 0.0
 
@@ -107,6 +108,7 @@ class SimDrone(Drone):
         self._in_contact = False
         self._last_contact_t = -np.inf
         self._crashed = False
+        self._motors_cut = False
         self._last_depth = None
         self.stereo_available = not self.config.sim.realism.stereo_lost
         self._place()
@@ -115,6 +117,7 @@ class SimDrone(Drone):
         self._require_connected()
         if self._crashed:
             raise DroneError("the drone crashed and sim.collision.continue_flight is false; reset() to fly again")
+        self._motors_cut = False
         self.model.takeoff()
         self._run_until(lambda: self.model.mode == FlightMode.FLYING, "takeoff")
 
@@ -128,6 +131,7 @@ class SimDrone(Drone):
     def emergency(self) -> None:
         if self.client is None:
             return
+        self._motors_cut = self.model.mode != FlightMode.LANDED  # as the firmware: a cut on the ground is nothing
         self.model.cut_motors()
         self._run_until(lambda: self.model.mode == FlightMode.LANDED, "emergency fall")
 
@@ -170,6 +174,8 @@ class SimDrone(Drone):
             battery=self.model.battery,
             flying=self.model.flying,
             link_ok=True,
+            emergency=self._motors_cut or self.model.mode == FlightMode.EMERGENCY,
+            landing=self.model.mode == FlightMode.LANDING,
         )
 
     def set_stereo_available(self, available: bool) -> None:

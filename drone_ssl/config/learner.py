@@ -23,6 +23,7 @@ class LearnerConfig:
     validate_every_s: float = spec(5.0, lo=0.1, hi=3600.0)  # validation metrics recomputed this often
     target_tpr: float = spec(0.95, lo=0.5, hi=1.0)  # threshold re-chosen from the ROC: lowest FPR with TPR >= this
     torch_threads: int = spec(1, lo=1, hi=64)  # one keeps training off the core the flight loop uses
+    trainer_timeout_s: float = spec(30.0, lo=0.5, hi=3600.0)  # no answer from the trainer this long: hung, flight ends
     seed: int = spec(0, lo=0)
 
     def __post_init__(self) -> None:

@@ -87,6 +87,11 @@ COLLISION = ChannelSpec(
 LINK = ChannelSpec(
     "/events/link", schemas.record("drone_ssl.LinkEvent", "The drone link was lost or came back"), per_frame=False
 )
+EMERGENCY = ChannelSpec(
+    "/events/emergency",
+    schemas.record("drone_ssl.EmergencyEvent", "The drone stopped flying by itself: motors cut, emergency, a landing"),
+    per_frame=False,
+)
 LEARNER = ChannelSpec(
     "/learner/metrics", schemas.record("drone_ssl.LearnerMetrics", "Learner progress and test error"), per_frame=False
 )
@@ -115,6 +120,7 @@ ALL: tuple[ChannelSpec, ...] = (
     PHASE_SWITCH,
     COLLISION,
     LINK,
+    EMERGENCY,
     LEARNER,
     FLIGHT,
 )
@@ -127,6 +133,7 @@ EVENT_KINDS: dict[str, str] = {
     PHASE_SWITCH.topic: "phase_switch",
     COLLISION.topic: "collision",
     LINK.topic: "link",
+    EMERGENCY.topic: "emergency",
     LEARNER.topic: "learner",
     FLIGHT.topic: "flight",
 }

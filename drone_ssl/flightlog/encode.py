@@ -20,6 +20,7 @@ _LOG_LEVELS = {
     channels.OVERRIDE.topic: fox.LogLevel.Warning,
     channels.COLLISION.topic: fox.LogLevel.Error,
     channels.LINK.topic: fox.LogLevel.Warning,
+    channels.EMERGENCY.topic: fox.LogLevel.Error,
 }
 
 

@@ -33,6 +33,8 @@ def state_payload(state: DroneState) -> dict:
         "battery": finite_or_none(state.battery),
         "flying": bool(state.flying),
         "link_ok": bool(state.link_ok),
+        "emergency": bool(state.emergency),
+        "landing": bool(state.landing),
     }
 
 
@@ -46,6 +48,8 @@ def state_from(payload: dict) -> DroneState:
         battery=_float(payload["battery"]),
         flying=bool(payload["flying"]),
         link_ok=bool(payload.get("link_ok", True)),
+        emergency=bool(payload.get("emergency", False)),  # logs before these fields knew no such state
+        landing=bool(payload.get("landing", False)),
     )
 
 

@@ -53,7 +53,7 @@ class LoggedFrame:
 
 @dataclass(frozen=True)
 class LoggedEvent:
-    """An event: kind is override, phase_switch, collision, link, learner or flight."""
+    """An event: kind is override, phase_switch, collision, link, emergency, learner or flight."""
 
     t: float
     kind: str

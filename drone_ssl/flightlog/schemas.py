@@ -60,6 +60,8 @@ DRONE_STATE = {
         "battery": {"type": ["number", "null"], "description": "percent"},
         "flying": {"type": "boolean"},
         "link_ok": {"type": "boolean"},
+        "emergency": {"type": "boolean", "description": "motors cut by the drone's emergency state"},
+        "landing": {"type": "boolean", "description": "in the drone's own landing manoeuvre"},
     },
     "required": ["velocity", "attitude", "altitude", "battery", "flying", "link_ok"],
 }

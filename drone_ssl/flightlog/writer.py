@@ -182,6 +182,10 @@ class FlightLogWriter:
         """Link lost / restored (a name or a dict with details)."""
         return self._event(channels.LINK, t, {"event": event} if isinstance(event, str) else event)
 
+    def log_emergency(self, t: float, event: Any) -> bool:
+        """The drone stopped flying by itself (motors cut, emergency, an unasked landing): a dict with the reason."""
+        return self._event(channels.EMERGENCY, t, event)
+
     def log_learner(self, t: float, metrics: Any) -> bool:
         """Learner metrics (losses, test error, model version published), a dict or dataclass."""
         return self._event(channels.LEARNER, t, metrics)

@@ -16,6 +16,7 @@ from drone_ssl.errors import DroneSSLError
 from drone_ssl.learner.backends import TrainingBackend
 from drone_ssl.learner.buffer import Sample
 from drone_ssl.learner.metrics import ValidationMetrics, validation_metrics
+from drone_ssl.learner.training_process import TrainerHungError, TrainingProcessError
 from drone_ssl.mono.reading import MonoReading
 from drone_ssl.stereo.reading import StereoReading
 
@@ -125,7 +126,10 @@ class OnlineLearner:
 
     # -- both modes ---------------------------------------------------------------------------------------------
     def validate_if_due(self, t: float) -> None:
-        """Recompute the validation metrics every `validate_every_s` (cheap: no inference)."""
+        """Recompute the validation metrics every `validate_every_s` (cheap: no inference). A training process
+        the background thread found hung or dead ends the flight here, at the next frame, in its own words."""
+        if isinstance(self.error, TrainingProcessError):
+            raise type(self.error)(str(self.error))
         if self._next_validate_t is None:
             self._next_validate_t = t
         while self._next_validate_t <= t:
@@ -178,8 +182,9 @@ class OnlineLearner:
             try:
                 self.steps = self.backend.sync(timeout_s)
             except DroneSSLError as exc:
-                self.stuck = self.backend.alive  # alive but silent: hung
+                self.stuck = isinstance(exc, TrainerHungError) or self.backend.alive  # alive but silent: hung
                 self.error = self.error or exc
+        self.stuck = self.stuck or isinstance(self.error, TrainerHungError)  # the background thread found it hung
 
     def close(self, timeout_s: float | None = STOP_TIMEOUT_S) -> None:
         """Stop (within `timeout_s`) and release the training process or threads."""
@@ -199,7 +204,7 @@ class OnlineLearner:
                     last_publish = time.monotonic()
                     if self.backend.has_news():
                         self._publish(wait=False)
-        except Exception as exc:  # kept for the pilot to report: flying goes on with the weights it has
+        except Exception as exc:  # kept for the pilot: a hung or dead trainer ends the flight at the next frame
             self.error = exc
 
     def _publish(self, wait: bool) -> None:

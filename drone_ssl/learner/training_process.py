@@ -21,11 +21,17 @@ from drone_ssl.learner.buffer import ReplayBuffer, Sample
 
 SAVE_TIMEOUT_S = 60.0  # a save is one torch.save of a small network; more means the child is stuck
 STOP_TIMEOUT_S = 5.0
+READY_TIMEOUT_S = 300.0  # importing torch and building the network: slow on a loaded machine, never this slow
+REAP_TIMEOUT_S = 1.0  # its pipe closes as it exits: this long for its exit code to be known
 PARENT_DECIDES = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # Ctrl-C to the process group, a hang-up
 
 
 class TrainingProcessError(DroneSSLError):
     """The training process failed or died; the message carries its error."""
+
+
+class TrainerHungError(TrainingProcessError):
+    """The training process is alive but gave no answer within its bound: it is hung."""
 
 
 def _ignore_exit_signals() -> dict[int, object]:
@@ -91,7 +97,9 @@ class TrainingProcess:
     """The parent's handle: requests are queued in order; `sync`, `export` and `save` wait for their answer.
 
     A sender thread writes the requests, so the flight loop never blocks on a full pipe while the child is
-    busy with gradient steps.
+    busy with gradient steps. An answer that does not come within `learner.trainer_timeout_s` (alive but silent)
+    is a `TrainerHungError`. The first failure (hung, died with its exit code, failed with its error) is kept:
+    every later request raises it again in the same words, from whichever thread asks.
     """
 
     def __init__(self, learner: LearnerConfig, perception: PerceptionConfig, size: tuple[int, int],
@@ -111,12 +119,15 @@ class TrainingProcess:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)  # type: ignore[arg-type]
         child.close()
+        self._answer_timeout_s = learner.trainer_timeout_s
+        self._failure: TrainingProcessError | None = None
+        self._failure_lock = threading.Lock()  # the flight loop and the background learner may both fail it
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
         self._send_error: BaseException | None = None
         self._sender = threading.Thread(target=self._send_loop, name="cnn-training-sender", daemon=True)
         self._sender.start()
         try:
-            self._expect("ready")
+            self._expect("ready", READY_TIMEOUT_S)
         except BaseException:
             self.close()  # reap the child and the sender thread
             raise
@@ -141,7 +152,8 @@ class TrainingProcess:
         self._send("steps", count)
 
     def sync(self, timeout_s: float | None = None) -> int:
-        """Wait until every queued request is done; the number of gradient steps taken so far."""
+        """Wait until every queued request is done (at most `timeout_s`, default learner.trainer_timeout_s); the
+        number of gradient steps taken so far."""
         self._send("sync", None)
         return self._expect("steps", timeout_s)
 
@@ -154,12 +166,19 @@ class TrainingProcess:
         self._expect("saved", timeout_s)
 
     @property
+    def pid(self) -> int | None:
+        """The child's process id (to name it in a report, or to signal it in a test)."""
+        return self._process.pid
+
+    @property
     def alive(self) -> bool:
-        return self._send_error is None and self._process.is_alive()
+        """Whether it can still answer: running, and neither hung nor failed."""
+        return self._failure is None and self._send_error is None and self._process.is_alive()
 
     def close(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
-        """Stop the child within `timeout_s` (then kill it); never waits longer than about twice that."""
-        if self._process.is_alive():
+        """Stop the child within `timeout_s` (then kill it); never waits longer than about twice that. A hung
+        one is killed at once: it would not answer the stop either."""
+        if self._failure is None and self._process.is_alive():
             try:
                 self._send("stop", None)
                 self._expect("stopped", timeout_s)
@@ -173,25 +192,49 @@ class TrainingProcess:
             self._process.join(timeout=timeout_s)
 
     def _send(self, kind: str, arg: Any) -> None:
+        if self._failure is not None:
+            raise self._fail(self._failure)
         if self._send_error is not None or not self._process.is_alive():
-            raise TrainingProcessError(f"the CNN training process is gone (exit code {self._process.exitcode})")
+            raise self._fail(self._died())
         self._outbox.put((kind, arg))
 
     def _expect(self, kind: str, timeout_s: float | None = None) -> Any:
-        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        bound = self._answer_timeout_s if timeout_s is None else timeout_s
+        deadline = time.monotonic() + bound
         try:
             while not self._conn.poll(0.2):  # wake up now and then to notice a child that died silently
                 if not self._process.is_alive():
                     raise EOFError
-                if deadline is not None and time.monotonic() > deadline:
-                    raise TrainingProcessError(
-                        f"the CNN training process gave no {kind!r} answer within {timeout_s:g} s"
-                    )
+                if time.monotonic() > deadline:
+                    key = " (learner.trainer_timeout_s)" if timeout_s is None else ""
+                    raise self._fail(TrainerHungError(
+                        f"the CNN training process is alive but gave no {kind!r} answer within {bound:g} s{key}: "
+                        "it is hung"
+                    ))  # fmt: skip
             got, value = self._conn.recv()
         except (EOFError, OSError) as exc:
-            raise TrainingProcessError(f"the CNN training process died (exit code {self._process.exitcode})") from exc
+            raise self._fail(self._died()) from exc
         if got == "error":
-            raise TrainingProcessError(f"CNN training failed: {value}")
+            raise self._fail(TrainingProcessError(f"CNN training failed: {value}"))
         if got != kind:
             raise TrainingProcessError(f"CNN training process answered {got!r} to a {kind!r} request")
         return value
+
+    def _fail(self, error: TrainingProcessError) -> TrainingProcessError:
+        """The first failure is the one true account: keep it, and give a fresh copy of it to raise."""
+        with self._failure_lock:
+            if self._failure is None:
+                self._failure = error
+            first = self._failure
+        return type(first)(str(first))
+
+    def _died(self) -> TrainingProcessError:
+        """How it ended, with its exit code: it is reaped first, so the code is the real one, never None."""
+        self._process.join(REAP_TIMEOUT_S)
+        code = self._process.exitcode
+        if code is None:
+            return TrainingProcessError(
+                f"the CNN training process closed its pipe but still runs after {REAP_TIMEOUT_S:g} s"
+            )
+        killed = f": killed by {signal.Signals(-code).name}" if -code in signal.valid_signals() else ""
+        return TrainingProcessError(f"the CNN training process died (exit code {code}{killed})")

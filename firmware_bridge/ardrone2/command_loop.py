@@ -9,7 +9,7 @@ from collections import deque
 from collections.abc import Callable
 from functools import partial
 
-from drone_ssl.errors import DroneError, LinkLostError
+from drone_ssl.errors import DroneDownError, DroneError, LinkLostError
 from drone_ssl.types import Command, DroneState
 from firmware_bridge.ardrone2.at_link import AtLink, CommandBuilder
 from firmware_bridge.ardrone2.config_handshake import ConfigHandshake
@@ -57,6 +57,7 @@ class CommandLoop:
         self._emergency_sent = False  # the bit in the last REF: a new toggle needs a rising edge
         self._emergency_needs_edge = False
         self._airborne_since: float | None = None
+        self._took_off = False  # seen flying since fly(True): from then on a drone that does not fly is down
         self._started = clock()
         self.fault: DroneError | None = None
         self.verdict = Action.FLY
@@ -65,7 +66,13 @@ class CommandLoop:
 
     # -- intentions, from the user's thread ---------------------------------------------------------------------
     def fly(self, flying: bool) -> None:
+        """Ask to fly (the take-off bit) or to land. After a fault the flight is over: asking to fly again raises
+        it, so a drone that went down is never launched again on this link."""
         with self._lock:
+            if flying and self.fault is not None:
+                raise self.fault
+            if flying and not self._want_flying:
+                self._took_off = False  # a new take-off: the drone is not down before it first flies
             self._want_flying = flying
             if not flying:
                 self._command = Command.hover()
@@ -145,7 +152,9 @@ class CommandLoop:
         state = to_drone_state(nav) if nav is not None else None
         self._track_airborne(now, state)
         airborne = None if self._airborne_since is None else now - self._airborne_since
-        verdict = assess(self._limits, age, state, airborne)
+        with self._lock:
+            should_fly = self._should_fly(state)
+        verdict = assess(self._limits, age, state, airborne, should_fly)
         self.verdict = verdict.action
         builders: list[CommandBuilder] = []
         if nav is not None and nav.has(NavState.COM_WATCHDOG):
@@ -165,6 +174,13 @@ class CommandLoop:
             log.warning("safety landing: %s", reason)
             self.fault = self.fault or SafetyLandingError(f"safety landing: {reason}")
             self._want_flying = False
+        elif action is Action.DOWN and self._want_flying:
+            # The take-off bit goes low at this tick and never comes back (fly(True) now raises): a drone whose
+            # emergency someone clears would otherwise take off again by itself.
+            log.error("the drone is down: %s; no more flight commands", reason)
+            self.fault = self.fault or DroneDownError(reason)
+            self._want_flying = False
+            self._command = Command.hover()
 
     def _flight_commands(
         self, now: float, nav: Navdata | None, state: DroneState | None, action: Action
@@ -187,6 +203,14 @@ class CommandLoop:
         command = limit_command(command, state, self._limits)
         builders.append(partial(at.pcmd, roll=command.roll, pitch=command.pitch, gaz=command.gaz, yaw=command.yaw))
         return builders
+
+    def _should_fly(self, state: DroneState | None) -> bool:
+        """Whether the drone must be flying now: asked to, and seen flying since (or cut during its take-off)."""
+        if not self._want_flying or state is None:
+            return False
+        if state.flying and not state.landing:
+            self._took_off = True
+        return self._took_off or state.emergency
 
     def _track_airborne(self, now: float, state: DroneState | None) -> None:
         if state is not None and state.flying:

@@ -74,7 +74,7 @@ class ARDrone2(LinkedDrone):
 
     @property
     def fault(self) -> DroneError | None:
-        """Why the flight ended on its own (link lost, a safety landing), if it did."""
+        """Why the flight ended on its own (link lost, a safety landing, the drone down), if it did."""
         return None if self._loop is None else self._loop.fault
 
     def _open_link(self) -> None:
@@ -115,6 +115,7 @@ class ARDrone2(LinkedDrone):
     # -- the Drone protocol -------------------------------------------------------------------------------------
     def takeoff(self) -> None:
         loop, nav = self._require_loop(), self._nav()
+        self._raise_fault()  # a flight that ended on its own (the drone down, a lost link) never takes off again
         if nav.has(NavState.EMERGENCY):
             raise DroneError("the drone is in emergency (motors cut); call reset_emergency() once it is safe")
         state = self._state(nav)
@@ -124,7 +125,10 @@ class ARDrone2(LinkedDrone):
             time.sleep(FTRIM_SETTLE_S)
         loop.set_command(Command.hover())
         loop.fly(True)
-        if self._wait(lambda n: n.demo is not None and n.demo.control_state in HOVERING) is None:
+        hovering = self._wait(
+            lambda n: loop.fault is not None or (n.demo is not None and n.demo.control_state in HOVERING)
+        )  # a fault (a motor cut during the climb) ends the wait: it is raised below
+        if hovering is None:
             self._raise_fault()
             loop.fly(False)
             raise DroneError(f"takeoff did not finish within {self.bridge.manoeuvre_timeout_s:g} s; landing")

@@ -37,6 +37,8 @@ def to_drone_state(nav: Navdata, link_ok: bool = True) -> DroneState | None:
         battery=float(demo.battery_pct),
         flying=flying,
         link_ok=link_ok,
+        emergency=nav.has(NavState.EMERGENCY),  # motors cut (a crash, a user's toggle); stays until reset
+        landing=demo.control_state is ControlState.LANDING,
     )
 
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from drone_ssl.errors import DroneError, LinkLostError
+from drone_ssl.errors import DroneDownError, DroneError, LinkLostError
 from drone_ssl.types import Command, DroneState
 from firmware_bridge.airframe import DroneModelConfig
 from firmware_bridge.cameras.frames import StereoSource
@@ -21,7 +21,10 @@ from firmware_bridge.safety import Action, SafetyLimits, assess, limit_command
 
 log = logging.getLogger(__name__)
 
-AIRBORNE = ("takingoff", "hovering", "flying", "landing")
+# ARSDK's flying states (pyparrot's sensors.flying_state): off the ground, and the two that cut or land by themselves.
+AIRBORNE = ("takingoff", "hovering", "flying", "landing", "emergency_landing")
+EMERGENCY = ("emergency", "emergency_landing")
+LANDING = ("landing", "emergency_landing")
 CONNECT_RETRIES = 3
 
 
@@ -55,6 +58,8 @@ def sensors_to_state(sensors: Any, link_ok: bool = True) -> DroneState:
         battery=float(sensors.battery),
         flying=sensors.flying_state in AIRBORNE,
         link_ok=link_ok,
+        emergency=sensors.flying_state in EMERGENCY,
+        landing=sensors.flying_state in LANDING,
     )
 
 
@@ -80,6 +85,7 @@ class Bebop2(LinkedDrone):
         self._command = Command.hover()
         self._last_update = clock()
         self._airborne_since: float | None = None
+        self._should_fly = False  # the take-off finished and nobody asked to land: a drone not flying is down
         self._fault: DroneError | None = None
 
     # -- the link -----------------------------------------------------------------------------------------------
@@ -142,8 +148,10 @@ class Bebop2(LinkedDrone):
             self.land()
             raise DroneError(f"takeoff did not finish within {self.bridge.manoeuvre_timeout_s:g} s; landing")
         self._raise_fault()
+        self._should_fly = True
 
     def land(self) -> None:
+        self._should_fly = False
         if self._bebop is None:
             return
         self._command = Command.hover()
@@ -180,17 +188,21 @@ class Bebop2(LinkedDrone):
         elif not state.flying:
             self._airborne_since = None
         airborne = None if self._airborne_since is None else now - self._airborne_since
-        verdict = assess(self._limits, now - self._last_update, state, airborne)
+        verdict = assess(self._limits, now - self._last_update, state, airborne, self._should_fly)
         command = self._command
         if verdict.action is Action.LINK_LOST and self._fault is None:
             self._fault = LinkLostError(f"link to the Bebop lost: {verdict.reason}; it was told to land")
         elif verdict.action is Action.LAND and self._fault is None:
             self._fault = SafetyLandingError(f"safety landing: {verdict.reason}")
+        elif verdict.action is Action.DOWN and self._fault is None:
+            log.error("the Bebop is down: %s; no more flight commands", verdict.reason)
+            self._fault = DroneDownError(verdict.reason)
+            self._should_fly = False
         if self._fault is not None or verdict.action is not Action.FLY:
             command = Command.hover()
         command = limit_command(command, state, self._limits)
         with self._lock:
-            if self._fault is not None and state.flying and bebop.sensors.flying_state != "landing":
+            if self._fault is not None and state.flying and not state.landing:
                 bebop.land()
             # Bebop PCMD: pitch + = forward, the opposite of AR.Drone's; values in percent.
             values = (command.roll * 100, -command.pitch * 100, command.yaw * 100, command.gaz * 100)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -12,7 +13,9 @@ import torch
 from flight_process import FlightProcess, finished_run
 
 from app.config import load_config
+from drone_ssl.flightlog import FlightLogReader
 from drone_ssl.stereo.calibration import StereoCalibration
+from firmware_bridge.ardrone2.protocol import at
 from firmware_bridge.ardrone2.protocol.navdata import ControlState
 from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, Timing
 from sim.sim_drone import SimDrone
@@ -62,9 +65,36 @@ def test_the_trainer_dying_mid_flight_lands_keeps_the_log_and_summary_and_exits_
     assert time.monotonic() - killed < 30
     lines = [line for line in flight.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and "training process" in lines[0] and "Traceback" not in flight.stderr
+    # One true account: dead, with its real exit code, said once (never also "exit code None" or "gone").
+    assert lines[0] == "error: the CNN training process died (exit code -9: killed by SIGKILL)", flight.stderr
+    assert [line for line in flight.stderr.splitlines() if "training process" in line] == lines
     summary, frames = finished_run(out)
     assert summary["ended_by"].startswith("error: TrainingProcessError") and frames == summary["frames"]
-    assert summary["model"] is None and "not saved" in flight.stderr
+    assert summary["model"] is None and "warning: the trainer died, so the model was not saved" in flight.stderr
+
+
+def test_a_hung_trainer_ends_the_simulated_flight_within_its_bound_with_one_line(flights, tmp_path: Path) -> None:
+    """SIGSTOP: alive but silent. Lock-step waits for the trainer at each publish; past learner.trainer_timeout_s
+    the flight lands and ends with one line that says so (before, it sat on one frame without a word)."""
+    bound_s = 3.0
+    out = tmp_path / "run"
+    flight = FlightProcess(["--sim", "--duration", "600", "--seed", "4", "--out", str(out), *SMALL,
+                            "--set", f"learner.trainer_timeout_s={bound_s:g}"])  # fmt: skip
+    flights.append(flight)
+    flight.wait_flying(sim_time_s=2.0)
+    (trainer,) = flight.trainers()
+    stopped = time.monotonic()
+    os.kill(trainer, signal.SIGSTOP)
+    assert flight.wait(60) == 2, flight.stderr[-3000:]
+    # The bound, plus up to one publish period of simulated time to reach the next wait, plus landing and summary.
+    assert time.monotonic() - stopped < bound_s + 25
+    lines = [line for line in flight.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "Traceback" not in flight.stderr, flight.stderr[-3000:]
+    assert "training process is alive but gave no" in lines[0] and f"within {bound_s:g} s" in lines[0]
+    assert "it is hung" in lines[0] and [line for line in flight.stderr.splitlines() if "hung" in line] == lines
+    summary, frames = finished_run(out)
+    assert summary["ended_by"].startswith("error: TrainerHungError") and frames == summary["frames"]
+    assert summary["model"] is None and "stopped answering" in flight.stderr
 
 
 def _nan_checkpoint(tmp_path: Path) -> Path:
@@ -148,6 +178,86 @@ def test_ctrl_c_twice_on_the_real_drone_path_lands_within_100_ms(flights, tmp_pa
     summary, frames = finished_run(out)
     assert summary["ended_by"] == "SIGINT" and summary["land_command_after_s"] < 0.1
     assert frames == summary["frames"] > 5 and (out / "mono_cnn.pt").stat().st_size > 0
+
+
+def _spoof_emergency_toggle(emulator: ARDroneEmulator) -> float:
+    """One raw AT*REF with the emergency bit, as a second client (or the firmware after a crash) sends it;
+    sequence 1 restarts the count, so fly.py's own commands are still accepted. Returns the send time."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sent = time.monotonic()
+        sock.sendto(at.ref(1, takeoff=False, emergency=True).encode(), ("127.0.0.1", emulator.ports.at))
+    return sent
+
+
+def test_a_motor_cut_mid_flight_ends_fly_py_with_an_emergency_and_it_never_takes_off_again(
+    flights, tmp_path: Path
+) -> None:
+    """The cut ends the flight (exit 2, one line, ended_by 'emergency: ...', the event in the log); clearing the
+    emergency 5 s later leaves the drone on the floor: no take-off bit and no moving PCMD after the cut."""
+    config = load_config(overrides=["sim.seed=2", "sim.obstacles.count=2"])
+    cam = config.camera
+    calib = tmp_path / "calib.yaml"
+    StereoCalibration.ideal(cam.width, cam.height, cam.hfov_deg, cam.baseline_m).save(calib)
+    with ARDroneEmulator(SimDrone(config), EmulatorPorts.ephemeral(), model=config.drone,
+                         timing=Timing(demo_hz=60.0)) as emulator:  # fmt: skip
+        seen: list[tuple[float, at.AtCommand]] = []
+        accept = emulator.machine.on_command
+        emulator.machine.on_command = lambda now, command: (seen.append((now, command)), accept(now, command))
+        out = tmp_path / "run"
+        flight = FlightProcess([*_emulator_args(emulator, out), "--stereo", emulator.stereo_url, "--calib", str(calib)])
+        flights.append(flight)
+        flight.wait_flying(sim_time_s=2.0)
+        cut = _spoof_emergency_toggle(emulator)
+        assert emulator.wait_until(lambda m: m.emergency and m.control is ControlState.LANDED, 5.0)
+        time.sleep(max(0.0, cut + 5.0 - time.monotonic()))
+        _spoof_emergency_toggle(emulator)  # cleared 5 s later: a drone still asked to fly would take off now
+        assert emulator.wait_until(lambda m: not m.emergency, 1.0)
+        assert not emulator.wait_until(lambda m: m.control is not ControlState.LANDED, 1.5), "it took off again"
+        assert flight.wait(60) == 2, flight.stderr[-3000:]
+    wrong = [
+        (round(t - cut, 3), c.name) for t, c in seen if t > cut + 0.2
+        and (c.name == "REF" and at.decode_ref(c).takeoff or c.name == "PCMD" and not at.decode_pcmd(c).hover)
+    ]  # fmt: skip
+    assert wrong == [], "take-off bits or moving commands after the cut"
+    lines = [line for line in flight.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "stopped flying by itself" in lines[0] and "Traceback" not in flight.stderr
+    summary, frames = finished_run(out)
+    assert summary["ended_by"] == "emergency: the drone reports an emergency (motors cut)"
+    events = [e for e in FlightLogReader(out / "flight.mcap").events() if e.kind == "emergency"]
+    assert len(events) == 1 and "emergency" in events[0].data["reason"] and frames == summary["frames"] > 5
+
+
+@pytest.mark.parametrize(
+    ("signum", "words"),
+    [
+        (signal.SIGKILL, "error: the CNN training process died (exit code -9: killed by SIGKILL)"),
+        pytest.param(signal.SIGSTOP, "error: the CNN training process is alive but gave no", marks=pytest.mark.slow),
+    ],
+)
+def test_the_trainer_failing_on_the_real_drone_path_lands_and_says_one_true_thing(
+    flights, tmp_path: Path, signum, words
+) -> None:
+    """On the emulator the trainer learns in a background thread: killed, or stopped past its bound, the flight
+    lands and ends with one line naming it (before: 'died (exit code None)' beside 'gone (exit code -9)')."""
+    config = load_config(overrides=["sim.seed=2", "sim.obstacles.count=2"])
+    cam = config.camera
+    calib = tmp_path / "calib.yaml"
+    StereoCalibration.ideal(cam.width, cam.height, cam.hfov_deg, cam.baseline_m).save(calib)
+    with ARDroneEmulator(SimDrone(config), EmulatorPorts.ephemeral(), model=config.drone,
+                         timing=Timing(demo_hz=60.0)) as emulator:  # fmt: skip
+        out = tmp_path / "run"
+        flight = FlightProcess([*_emulator_args(emulator, out), "--stereo", emulator.stereo_url, "--calib", str(calib),
+                                "--set", "learner.trainer_timeout_s=3"])  # fmt: skip
+        flights.append(flight)
+        flight.wait_flying(sim_time_s=2.0)
+        (trainer,) = flight.trainers()
+        os.kill(trainer, signum)
+        assert flight.wait(60) == 2, flight.stderr[-3000:]
+        assert emulator.wait_until(lambda m: m.control is ControlState.LANDED, 10.0)
+    lines = [line for line in flight.stderr.splitlines() if "training process" in line]
+    assert len(lines) == 1 and lines[0].startswith(words) and "Traceback" not in flight.stderr, flight.stderr[-3000:]
+    summary, frames = finished_run(out)
+    assert summary["ended_by"].startswith("error: Train") and summary["model"] is None and frames == summary["frames"]
 
 
 def test_sigterm_flying_mono_on_the_emulators_front_camera(flights, tmp_path: Path) -> None:

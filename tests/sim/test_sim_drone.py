@@ -79,6 +79,24 @@ def test_collision_can_end_the_flight() -> None:
             drone.takeoff()
 
 
+def test_the_state_says_when_it_lands_by_itself_and_when_its_motors_are_cut() -> None:
+    """A collision with continue_flight false lands it (landing, still off the ground); a cut says emergency."""
+    overrides = ["sim.obstacles.count=0", "sim.start.x_m=1.0", "sim.collision.continue_flight=false"]
+    with SimDrone(load_config(overrides=overrides)) as drone:
+        drone.takeoff()
+        assert not (drone.state().landing or drone.state().emergency)
+        drone.send(Command(pitch=-1.0))
+        states = [drone.read().state for _ in range(80)]
+        landing = [s for s in states if s.landing]
+        assert drone.crashed and landing and all(s.flying for s in landing) and not states[-1].flying
+        drone.reset()
+        drone.takeoff()
+        drone.emergency()
+        assert drone.state().emergency and not drone.state().flying  # on the floor, cut until the next take-off
+        drone.takeoff()
+        assert not drone.state().emergency and drone.state().flying
+
+
 def test_camera_and_physics_rates_are_separate() -> None:
     config = load_config(overrides=["sim.camera_hz=30", "sim.physics_hz=240"])
     with SimDrone(config) as drone:

@@ -97,7 +97,7 @@ def _markdown(log: Path, reader: FlightLogReader, figures: dict[str, Any], event
     counts = Counter(event.kind for _, event in events)
     lines += ["## Events", "", ", ".join(f"{k}: {n}" for k, n in sorted(counts.items())) or "none", ""]
     for _, event in events:
-        if event.kind in ("phase_switch", "override", "collision", "link"):
+        if event.kind in ("phase_switch", "override", "collision", "link", "emergency"):
             detail = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in event.data.items()
                                if k != "t")  # fmt: skip
             lines.append(f"- t={event.t:.2f} s {event.kind}: {detail}")

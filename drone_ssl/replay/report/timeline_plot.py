@@ -13,6 +13,7 @@ EVENT_STYLE = {  # kind -> (marker, colour)
     "phase_switch": ("|", "k"),
     "collision": ("x", "tab:red"),
     "link": ("s", "tab:brown"),
+    "emergency": ("X", "tab:purple"),
     "learner": (".", "tab:gray"),
     "flight": ("d", "tab:olive"),
 }

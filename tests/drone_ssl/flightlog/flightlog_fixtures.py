@@ -59,6 +59,8 @@ def log_flight(path: Path, frames: int, **writer_options: object) -> Flight:
                 log.log_link(t, "lost")
             if i == 16:
                 log.log_link(t, {"event": "restored", "after_s": 0.1})
+            if i == 18:
+                log.log_emergency(t, {"event": "down", "reason": "the drone reports an emergency (motors cut)"})
             if i == 20:
                 log.log_learner(t, Metrics(samples=200, test_mae_m=0.31, cue=Cue.STEREO))
     return Flight(path, flight)

@@ -56,7 +56,7 @@ def test_every_frame_channel_round_trips(shared_flight: Flight) -> None:
     assert any(f.right is None for f in frames) and any(f.stereo is not None and not f.stereo.valid for f in frames)
     report = reader.report
     assert report.clean and report.complete and not report.truncated
-    assert (report.frames, report.events) == (40, 7)
+    assert (report.frames, report.events) == (40, 8)
 
 
 def test_depth_maps_round_trip_to_the_millimetre(write_flight: WriteFlight) -> None:
@@ -68,13 +68,15 @@ def test_depth_maps_round_trip_to_the_millimetre(write_flight: WriteFlight) -> N
 def test_events_round_trip_in_order_with_evaluation_only_marked(shared_flight: Flight) -> None:
     records = list(FlightLogReader(shared_flight.path).records())
     events = [r for r in records if isinstance(r, LoggedEvent)]
-    assert [e.kind for e in events] == ["override", "phase_switch", "collision", "link", "link", "learner", "flight"]
-    override, switch, collision, lost, restored, learner, end = events
+    kinds = ["override", "phase_switch", "collision", "link", "link", "emergency", "learner", "flight"]
+    assert [e.kind for e in events] == kinds
+    override, switch, collision, lost, restored, down, learner, end = events
     assert override.t == pytest.approx(0.5) and override.data == {"reason": "training wheels", "evidence": 3.5}
     assert switch.data == {"from": "STEREO", "to": "MONO", "tpr": 0.97}  # enums are logged by name
     assert collision.evaluation_only and not any(e.evaluation_only for e in events if e is not collision)
     assert collision.data == {"where": [1.0, 2.0, 0.9], "speed_mps": 0.4}
     assert lost.data == {"event": "lost"} and restored.data == {"event": "restored", "after_s": 0.1}
+    assert down.data == {"event": "down", "reason": "the drone reports an emergency (motors cut)"}
     assert learner.data == {"samples": 200, "test_mae_m": 0.31, "cue": "STEREO"}  # a dataclass, through asdict
     assert end.data == {"event": "end", "frames": 40, "dropped": 0}
     # Each event comes right after the frame it was logged with.

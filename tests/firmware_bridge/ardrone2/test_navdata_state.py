@@ -25,3 +25,15 @@ def test_bootstrap_has_no_state_and_round_trip_holds():
     back = to_drone_state(Navdata(NavState.FLYING, 1, 0, to_demo(state, ControlState.HOVERING)))
     assert back.velocity == pytest.approx(state.velocity) and back.attitude == pytest.approx(state.attitude)
     assert back.altitude == pytest.approx(1.5) and back.battery == 77.0
+
+
+def test_the_emergency_bit_and_the_drones_own_landing_reach_the_state():
+    def demo(control):
+        return DemoData(control, 0, 64, 0.0, 0.0, 0.0, 300, 0.0, 0.0, 0.0)
+
+    cut = to_drone_state(Navdata(NavState.EMERGENCY, 1, 0, demo(ControlState.LANDED)))
+    assert cut.emergency and not cut.flying and not cut.landing
+    landing = to_drone_state(Navdata(NavState.FLYING, 1, 0, demo(ControlState.LANDING)))
+    assert landing.landing and landing.flying and not landing.emergency  # still off the ground
+    hovering = to_drone_state(Navdata(NavState.FLYING, 1, 0, demo(ControlState.HOVERING)))
+    assert not (hovering.emergency or hovering.landing)

@@ -6,7 +6,7 @@ import types
 
 import pytest
 
-from drone_ssl.errors import LinkLostError
+from drone_ssl.errors import DroneDownError, LinkLostError
 from drone_ssl.types import Command
 from firmware_bridge.bebop2.drone import Bebop2
 from firmware_bridge.config import BridgeConfig
@@ -142,3 +142,33 @@ def test_missing_pyparrot_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyparrot.Bebop", None)
     with pytest.raises(MissingExtraError, match=r"drone_ssl\[bebop\]"):
         Bebop2(CONFIG).connect()
+
+
+def test_an_emergency_mid_flight_ends_the_flight_and_stops_commanding(fake_pyparrot):
+    """The Bebop cuts its motors by itself (a crash): no more moving PCMD, no take-off, the flight ends."""
+    with pytest.raises(DroneDownError, match="emergency"), Bebop2(CONFIG) as drone:
+        drone.takeoff()
+        bebop = fake_pyparrot.instances[0]
+        drone.send(Command(pitch=-0.5))
+        time.sleep(0.1)
+        bebop.sensors.flying_state = "emergency"
+        time.sleep(0.15)
+        assert bebop.drone_connection.pcmds[-1] == (0, 0, 0, 0)
+        assert isinstance(drone.fault, DroneDownError)
+        bebop.sensors.flying_state = "landed"  # someone clears it: nothing may take off again
+        with pytest.raises(DroneDownError):
+            drone.takeoff()
+        drone.send(Command(pitch=-0.5))
+    assert fake_pyparrot.instances[0].calls.count("takeoff") == 1
+
+
+def test_its_own_landing_is_down_but_a_requested_one_is_not(fake_pyparrot):
+    with Bebop2(CONFIG) as drone:
+        drone.takeoff()
+        drone.land()
+        time.sleep(0.1)
+        assert drone.fault is None
+        drone.takeoff()
+        fake_pyparrot.instances[0].sensors.flying_state = "landing"
+        time.sleep(0.1)
+        assert isinstance(drone.fault, DroneDownError) and "landing" in drone.fault.reason
