@@ -26,3 +26,15 @@ class DroneError(DroneSSLError):
 
 class LinkLostError(DroneError):
     """The link to the drone was lost; the drone has been told to land."""
+
+
+class SaveError(DroneSSLError):
+    """A file could not be written whole (no space, no access); nothing half-written was left in its place."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write {path}: {reason}")
+
+    def __reduce__(self) -> tuple:
+        return (SaveError, (self.path, self.reason))

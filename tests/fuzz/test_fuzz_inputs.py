@@ -244,3 +244,27 @@ def test_damaged_calibrations_load_or_raise_calibration_error(calibration, seed,
         path.write_bytes(mutated(calibration, random.Random(seed), edits))
         with contextlib.suppress(CalibrationError):
             StereoCalibration.load(path)
+
+
+# What cv2.FileStorage wrote for the ideal calibration before issue 21; two bytes changed by this seed made its
+# parser write out of bounds (`free(): invalid next size (fast)`, SIGABRT) in 1 of 3 flights, 29 of 30 loads.
+OPENCV_CALIBRATION = (ROOT / "tests" / "drone_ssl" / "stereo" / "opencv_written_calibration.yaml").read_bytes()
+HEAP_CORRUPTING_SEED = 3949742838
+
+
+def test_the_calibration_that_corrupted_opencvs_heap_is_a_calibration_error(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.yaml"
+    path.write_bytes(mutated(OPENCV_CALIBRATION, random.Random(HEAP_CORRUPTING_SEED), 2))
+    for _ in range(30):  # in a loop: the abort came from a corrupted heap, on a later allocation
+        with pytest.raises(CalibrationError, match="is damaged or not an OpenCV YAML calibration"):
+            StereoCalibration.load(path)
+
+
+@FILES
+@given(st.integers(0, 2**32), st.integers(1, 6))
+def test_damaged_opencv_written_calibrations_load_or_raise_calibration_error(seed, edits) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "calib.yaml"
+        path.write_bytes(mutated(OPENCV_CALIBRATION, random.Random(seed), edits))
+        with contextlib.suppress(CalibrationError):
+            StereoCalibration.load(path)
