@@ -13,13 +13,15 @@ from drone_ssl.errors import SaveError
 
 
 def write_atomically(path: str | Path, write: Callable[[BinaryIO], None]) -> Path:
-    """Let `write` fill a binary file, flushed to disk, then rename it to `path`; returns `path`.
+    """Let `write` fill a binary file, flushed to disk, then rename it to `path` (its folder made if need be);
+    returns `path`.
 
     A full disk, a read-only folder or an error in `write` leaves `path` as it was (absent, or the previous
     complete file) and no temporary file behind; an OSError becomes a SaveError naming the file and the reason."""
     target = Path(path)
     tmp: str | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
         with os.fdopen(fd, "wb") as f:
             write(f)

@@ -18,7 +18,7 @@ from drone_ssl.mono.onnx_export import export_onnx
 from drone_ssl.replay.errors import PeerFailedError, ReplayError
 from drone_ssl.replay.logs import image_shape
 from drone_ssl.replay.models import MODEL_FILES
-from drone_ssl.replay.outputs import atomic_write, write_json
+from drone_ssl.replay.outputs import write_json
 from drone_ssl.replay.retrain.dataset import LogSampleDataset, batches, make_loader
 from drone_ssl.replay.retrain.distributed import FAILED, OUT_OF_DATA, READY, DistContext, DistributedNet, agree, total
 from drone_ssl.replay.retrain.retrain_options import VALIDATION_FILE, RetrainOptions, RetrainResult
@@ -125,7 +125,7 @@ class _Run:
     def _save(self) -> None:
         started = time.perf_counter()
         metadata = self.trainer.metadata()
-        atomic_write(self.model_path, lambda tmp: save_checkpoint(tmp, self.net, metadata))
+        save_checkpoint(self.model_path, self.net, metadata)
         state = TrainState(
             step=self.step,
             epoch=self.epoch,

@@ -14,7 +14,7 @@ from drone_ssl.mono.texton_estimator import TextonKnnEstimator
 from drone_ssl.replay.errors import ReplayError
 from drone_ssl.replay.logs import image_shape
 from drone_ssl.replay.models import MODEL_FILES
-from drone_ssl.replay.outputs import atomic_write, write_json
+from drone_ssl.replay.outputs import write_json
 from drone_ssl.replay.retrain.dataset import LogSampleDataset, batches, make_loader
 from drone_ssl.replay.retrain.retrain_options import VALIDATION_FILE, RetrainOptions, RetrainResult
 from drone_ssl.replay.retrain.run_folder import retrain_folder
@@ -75,7 +75,7 @@ def retrain_textons(options: RetrainOptions, perception: PerceptionConfig) -> Re
     figures = validate(estimator, options.val_logs, perception.avoid_distance_m, options.target_tpr)
     history = [{"step": 0, "epoch": 1, "samples": seen, "buffer": len(features), **figures}]
     model = out / MODEL_FILES["textons"]
-    atomic_write(model, estimator.save)
+    estimator.save(model)
     logs = [str(p.resolve()) for p in options.logs]
     val_logs = [str(p.resolve()) for p in options.val_logs]
     write_json(out / VALIDATION_FILE, {"logs": logs, "val_logs": val_logs, "history": history})

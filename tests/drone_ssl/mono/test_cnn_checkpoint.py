@@ -164,3 +164,21 @@ def test_new_weights_that_output_nan_are_never_swapped_in(saved) -> None:
         future.result(timeout=30)
     assert estimator.version == 0 and estimator.predict(images[0]).distance_m is not None
     estimator.close()
+
+
+def test_a_full_disk_is_a_save_error_not_torchs_runtime_error(saved, tmp_path, monkeypatch) -> None:
+    """torch.save straight into a file on a full disk raised its own RuntimeError and left a 0-byte file."""
+    import errno
+
+    import drone_ssl.atomic_file as atomic_file
+    from drone_ssl.errors import SaveError
+
+    _, trainer, _ = saved
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic_file.os, "fsync", full)
+    with pytest.raises(SaveError, match="mono_cnn.pt: No space left on device"):
+        trainer.save(tmp_path / "mono_cnn.pt")
+    assert list(tmp_path.iterdir()) == []
