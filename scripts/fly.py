@@ -21,6 +21,7 @@ from drone_ssl import __version__
 from drone_ssl.atomic_file import write_text_atomically
 from drone_ssl.config import dump_config
 from drone_ssl.config.flight import STRATEGY_NAMES
+from drone_ssl.config.loader import MAX_SEED
 from drone_ssl.drone import Drone
 from drone_ssl.errors import SaveError
 from drone_ssl.flight_report import plot_flight, summarise, summary_table, write_summary
@@ -65,8 +66,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not args.duration > 0:
         parser.error(f"--duration must be a positive number of seconds, got {args.duration}")
-    if args.seed is not None and args.seed < 0:
-        parser.error(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
+        parser.error(f"--seed must be an integer 0..{MAX_SEED}, got {args.seed}")
     if not 0 <= args.live_port <= 65535:
         parser.error(f"--live-port must be a port number 0-65535 (0: any free port), got {args.live_port}")
     if args.cut_stereo_at is not None and not args.cut_stereo_at >= 0:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app.cli import add_config_args, config_from_args, main_guard
 from app.config import Config
+from drone_ssl.config.loader import MAX_SEED
 from drone_ssl.flight_report import summary_table
 from drone_ssl.replay import (
     ReplayError,
@@ -96,6 +97,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--model with --retrain starts a CNN from its weights; textons are learned afresh")
     if args.epochs < 1 or args.workers < 0 or args.checkpoint_every < 1 or args.shuffle_buffer < 1:
         parser.error("--epochs, --checkpoint-every and --shuffle-buffer must be >= 1, --workers >= 0")
+    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
+        parser.error(f"--seed must be an integer 0..{MAX_SEED}, got {args.seed}")
     if args.min_frames < 1:
         parser.error(f"--min-frames must be >= 1, got {args.min_frames}")
     if (args.batch_size is not None and args.batch_size < 1) or (args.threads is not None and args.threads < 1):
