@@ -22,6 +22,7 @@ MAX_CHANNELS = 1024
 MAX_STEM_PX = 16
 MIN_SIDE_PX, MAX_SIDE_PX = 8, 4096
 MAX_PARAMETERS = 50_000_000  # ~200 MB of float32: far beyond a CPU-sized net, far below a machine's memory
+MAX_CHECKPOINT_BYTES = 4 * MAX_PARAMETERS + 16 * 2**20  # the largest network's float32 weights and its metadata
 
 
 class CheckpointError(DroneSSLError):
@@ -113,6 +114,8 @@ def load_checkpoint(path: str | Path) -> tuple[MonoDepthNet, CnnMetadata]:
     p = Path(path)
     if not p.is_file():
         raise CheckpointError(f"checkpoint {p} does not exist")
+    if p.stat().st_size > MAX_CHECKPOINT_BYTES:  # before torch's C++ zip reader maps what the file declares
+        raise CheckpointError(f"checkpoint {p} is larger than {MAX_CHECKPOINT_BYTES // 2**20} MiB; is it ours?")
     try:
         payload = torch.load(str(p), map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many types for corrupt or pickled files; all mean "unusable"

@@ -182,3 +182,14 @@ def test_a_full_disk_is_a_save_error_not_torchs_runtime_error(saved, tmp_path, m
     with pytest.raises(SaveError, match="mono_cnn.pt: No space left on device"):
         trainer.save(tmp_path / "mono_cnn.pt")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_past_the_largest_network_is_refused_before_torch_reads_it(tmp_path, monkeypatch) -> None:
+    import drone_ssl.mono.checkpoint as checkpoint
+
+    big = tmp_path / "big.pt"
+    big.write_bytes(bytes(1024))
+    monkeypatch.setattr(checkpoint, "MAX_CHECKPOINT_BYTES", 512)
+    monkeypatch.setattr(checkpoint.torch, "load", lambda *a, **k: pytest.fail("torch.load was called"))
+    with pytest.raises(CheckpointError, match="is larger than 0 MiB"):
+        load_checkpoint(big)
