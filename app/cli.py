@@ -1,4 +1,4 @@
-"""What every script shares: config arguments, the common option words, run folders, one-line errors.
+"""What every script shares: config arguments, the common option words, one-line errors.
 
 One vocabulary across the scripts: `--out` is always a folder, `--duration` is always a flight length in
 seconds, `--seed` a seed, `--config FILE` and `--set KEY=VALUE` the configuration. Older spellings keep working
@@ -8,12 +8,10 @@ through `add_deprecated`, which says on stderr what to write instead.
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import traceback
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 
 from app.config import Config, load_config
@@ -73,32 +71,6 @@ def out_file(out: Path, default_name: str, suffixes: tuple[str, ...]) -> Path:
 def config_from_args(args: argparse.Namespace, extra: list[str] | None = None) -> Config:
     """The shipped defaults, then --config, then --set, then `extra` overrides the script derives."""
     return load_config(args.config, [*args.overrides, *(extra or [])])
-
-
-def run_folder(out: str | None, label: str) -> Path:
-    """The run folder: --out if given, else runs/<UTC time>-<label>; created, must be empty of a summary."""
-    if out is None:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-        path = Path("runs") / f"{stamp}-{label}"
-    else:
-        path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise DroneSSLError(f"--out {path} exists and is not a folder; choose another path")
-    if _finished(path / "summary.json"):
-        raise DroneSSLError(f"--out {path} already holds a finished run (summary.json); choose another folder")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _finished(summary: Path) -> bool:
-    """A summary.json of a run that ran its course; one a signal or an error ended may be flown over again."""
-    try:
-        data = json.loads(summary.read_text())
-    except FileNotFoundError:
-        return False
-    except (OSError, ValueError):
-        return True  # unreadable: keep it, let the user decide
-    return not isinstance(data, dict) or data.get("ended_by", "done") == "done"
 
 
 def main_guard(main: Callable[[], int]) -> None:

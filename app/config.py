@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from drone_ssl.config import BrainConfig, dump_config, load_sections
-from drone_ssl.config.loader import section
+from drone_ssl.config.loader import load_yaml_text, section
 from drone_ssl.errors import ConfigError
 from firmware_bridge.airframe import DroneModelConfig
 from firmware_bridge.config import BridgeConfig
@@ -31,7 +29,7 @@ class Config(BrainConfig):
 def default_yaml() -> dict:
     """The shipped defaults, one documented file (app/configs/default.yaml) that mirrors the dataclasses."""
     text = resources.files("app").joinpath("configs/default.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml_text(text)
 
 
 def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -> Config:

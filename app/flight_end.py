@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.exit_signals import ExitSignals, FlightInterrupted
-from drone_ssl.errors import DroneDownError, DroneSSLError
+from drone_ssl.errors import DroneDownError, DroneSSLError, SaveError
 from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.pilot import Pilot
 
@@ -15,11 +15,13 @@ from drone_ssl.pilot import Pilot
 @dataclass
 class FlightEnd:
     """What the end of a flight kept: the model (None when it could not be saved), the log's error if the log
-    could not be finished, and one line per problem for the user."""
+    could not be finished, one line per problem for the user, and the files a full disk (or a read-only folder)
+    kept from being written, for `unsaved_line`."""
 
     model_path: Path | None = None
     log_error: DroneSSLError | None = None
     problems: list[str] = field(default_factory=list)
+    unsaved: list[SaveError] = field(default_factory=list)
 
 
 def finish_flight(pilot: Pilot, out: Path, log: FlightLogWriter | None) -> FlightEnd:
@@ -35,6 +37,8 @@ def finish_flight(pilot: Pilot, out: Path, log: FlightLogWriter | None) -> Fligh
             end.model_path = pilot.learner.save(out)
         else:
             end.problems.append("the trainer died, so the model was not saved")
+    except SaveError as exc:  # nothing half-written: the file is absent (or the previous one)
+        end.unsaved.append(exc)
     except (DroneSSLError, OSError) as exc:
         end.problems.append(f"the model was not saved: {exc}")
     finally:
@@ -49,6 +53,16 @@ def finish_flight(pilot: Pilot, out: Path, log: FlightLogWriter | None) -> Fligh
                 except DroneSSLError as exc:  # the summary is still written; the caller reports this
                     end.log_error = exc
     return end
+
+
+def unsaved_line(unsaved: list[SaveError]) -> str | None:
+    """One line naming every file that could not be written, by reason (e.g. 'No space left on device')."""
+    if not unsaved:
+        return None
+    by_reason: dict[str, list[str]] = {}
+    for error in unsaved:
+        by_reason.setdefault(error.reason, []).append(Path(error.path).name)
+    return "; ".join(f"not saved: {', '.join(names)} ({reason})" for reason, names in by_reason.items())
 
 
 def ending_facts(error: BaseException | None, signals: ExitSignals, pilot: Pilot) -> dict[str, object]:

@@ -39,3 +39,15 @@ class DroneDownError(DroneError):
     def __reduce__(self) -> tuple:
         # Rebuilt from the reason, so the error crosses process boundaries intact.
         return (DroneDownError, (self.reason,))
+
+
+class SaveError(DroneSSLError):
+    """A file could not be written whole (no space, no access); nothing half-written was left in its place."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write {path}: {reason}")
+
+    def __reduce__(self) -> tuple:
+        return (SaveError, (self.path, self.reason))

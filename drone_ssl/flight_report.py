@@ -5,11 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from drone_ssl.atomic_file import write_text_atomically
+from drone_ssl.errors import SaveError
 from drone_ssl.flight_stats import FlightStats
 from drone_ssl.learner.metrics import ValidationMetrics
 from drone_ssl.plots import Footprint, plot_series, plot_trajectory
@@ -84,7 +87,8 @@ def motion(stats: FlightStats, phases: list[str]) -> dict[str, Any]:
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:
-    path.write_text(json.dumps(summary, indent=2) + "\n")
+    """summary.json, whole or not at all (SaveError)."""
+    write_text_atomically(path, json.dumps(summary, indent=2) + "\n")
 
 
 def summary_table(summary: dict[str, Any]) -> str:
@@ -126,21 +130,34 @@ def plot_flight(
     avoid_distance_m: float,
     title: str,
     switch_rule: dict[str, float] | None = None,
+    unsaved: list[SaveError] | None = None,
 ) -> list[Path]:
     """trajectory.png (when positions are known), distances.png and learning_curve.png, the last two shaded by
-    phase so the switch to mono shows at a glance (`switch_rule`: its bounds drawn on the learning curve)."""
-    written = []
+    phase so the switch to mono shows at a glance (`switch_rule`: its bounds drawn on the learning curve).
+
+    A figure that cannot be written (a full disk) raises its SaveError, or with `unsaved` is added to it while
+    the others are still tried."""
+    written: list[Path] = []
+
+    def draw(path: Path, plot: Callable[[], None]) -> None:
+        try:
+            plot()
+        except SaveError as exc:
+            if unsaved is None:
+                raise
+            unsaved.append(exc)
+        else:
+            written.append(path)
+
     trace = stats.trace
     if not trace:
         return written
     t = np.array([f.t for f in trace])
     if room_size_m is not None and all(f.position is not None for f in trace):
         xy = np.array([f.position[:2] for f in trace])
+        segments = phase_segments([f.phase for f in trace])
         path = folder / "trajectory.png"
-        plot_trajectory(
-            path, xy, room_size_m, footprints, collision_xy, phase_segments([f.phase for f in trace]), title
-        )
-        written.append(path)
+        draw(path, lambda: plot_trajectory(path, xy, room_size_m, footprints, collision_xy, segments, title))
     spans = [
         (t[first], t[last], colour, label) for first, last, colour, label in phase_segments([f.phase for f in trace])
     ]
@@ -152,10 +169,10 @@ def plot_flight(
     truth = np.array([f.true_m for f in trace])
     if np.isfinite(truth).any():
         series["ground truth ahead"] = truth
-    plot_series(path, t, series, "distance (m)", "nearest obstacle ahead", {"avoid distance": avoid_distance_m}, spans)
-    written.append(path)
+    marks = {"avoid distance": avoid_distance_m}
+    draw(path, lambda: plot_series(path, t, series, "distance (m)", "nearest obstacle ahead", marks, spans))
     if history:
-        path = folder / "learning_curve.png"
+        curve_path = folder / "learning_curve.png"
         ht = np.array([m.t for m in history])
         curves = {
             "ROC AUC": np.array([m.roc_auc for m in history]),
@@ -163,6 +180,6 @@ def plot_flight(
             "FPR": np.array([m.fpr for m in history]),
             "MAE (m)": np.array([m.mae_m for m in history]),
         }
-        plot_series(path, ht, curves, "mono vs stereo (held-out window)", "learning curve", switch_rule, spans)
-        written.append(path)
+        curve_title = "mono vs stereo (held-out window)"
+        draw(curve_path, lambda: plot_series(curve_path, ht, curves, curve_title, "learning curve", switch_rule, spans))
     return written

@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Circle, Polygon  # noqa: E402
 
+from drone_ssl.atomic_file import write_atomically  # noqa: E402
+
 Footprint = tuple[np.ndarray, float]  # convex polygon points (n, 2) inflated by a radius (n == 1: a circle)
 
 
@@ -61,8 +63,7 @@ def plot_trajectory(
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path)
 
 
 def plot_series(
@@ -91,5 +92,12 @@ def plot_series(
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path)
+
+
+def _save(fig: plt.Figure, path: Path) -> None:
+    """A PNG whole or not at all (SaveError); the figure is freed either way."""
+    try:
+        write_atomically(path, lambda f: fig.savefig(f, format="png", dpi=110))
+    finally:
+        plt.close(fig)

@@ -15,9 +15,10 @@ import cv2
 from app.cli import main_guard, out_file
 from drone_ssl.stereo.calibration import CalibrationError
 from drone_ssl.stereo.chessboard import Chessboard, calibrate_stereo
+from drone_ssl.vision.image_bytes import MAX_IMAGE_BYTES, decode_image_bytes
 
 CALIBRATION_FILE = "stereo_calibration.yaml"
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".tif", ".tiff"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".tif", ".tiff"}  # listed; PNG, JPEG read
 
 
 def parse_board(text: str) -> tuple[int, int]:
@@ -42,10 +43,15 @@ def image_pairs(left_dir: Path, right_dir: Path) -> list[tuple[str, Path, Path]]
 
 
 def read_gray(path: Path):
-    image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-    if image is None:
-        raise CalibrationError(f"{path} cannot be read as an image")
-    return image
+    """A chessboard photo as grey levels; only PNG and JPEG reach OpenCV's decoders (see image_bytes)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_IMAGE_BYTES + 1)
+        return decode_image_bytes(data, cv2.IMREAD_GRAYSCALE)
+    except OSError as exc:
+        raise CalibrationError(f"{path} cannot be read ({exc.strerror})") from exc
+    except ValueError as exc:
+        raise CalibrationError(f"{path} cannot be read as an image: {exc}; use PNG or JPEG photos") from exc
 
 
 def main() -> int:

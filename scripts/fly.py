@@ -5,20 +5,25 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
-from app.cli import add_config_args, config_from_args, main_guard, run_folder
+from app.cli import add_config_args, config_from_args, main_guard
 from app.config import Config, real_flight_check
 from app.exit_signals import ExitSignals
-from app.flight_end import ending_facts, finish_flight
+from app.flight_end import FlightEnd, ending_facts, finish_flight, unsaved_line
 from app.input_files import check_flight_inputs
+from app.run_folder import RunFolder
 from drone_ssl import __version__
+from drone_ssl.atomic_file import write_text_atomically
 from drone_ssl.config import dump_config
 from drone_ssl.config.flight import STRATEGY_NAMES
+from drone_ssl.config.loader import MAX_SEED
 from drone_ssl.drone import Drone
+from drone_ssl.errors import SaveError
 from drone_ssl.flight_report import plot_flight, summarise, summary_table, write_summary
 from drone_ssl.flight_stats import FlightStats
 from drone_ssl.flightlog import FlightLogWriter
@@ -61,8 +66,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not args.duration > 0:
         parser.error(f"--duration must be a positive number of seconds, got {args.duration}")
-    if args.seed is not None and args.seed < 0:
-        parser.error(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
+        parser.error(f"--seed must be an integer 0..{MAX_SEED}, got {args.seed}")
     if not 0 <= args.live_port <= 65535:
         parser.error(f"--live-port must be a port number 0-65535 (0: any free port), got {args.live_port}")
     if args.cut_stereo_at is not None and not args.cut_stereo_at >= 0:
@@ -111,9 +116,11 @@ def fly(
     seed: int,
     evaluator: Evaluator | None = None,
     rig: CameraRig | None = None,
-) -> tuple[Pilot, FlightStats, Path | None, BaseException | None]:
+    took_off: Callable[[], None] | None = None,
+) -> tuple[Pilot, FlightStats, FlightEnd, BaseException | None]:
     """The same loop for both drones: build the pilot, fly with a live status line, keep the model whatever
-    happens; returns what ended the flight (None: it ran its course) for the caller to report, then raise."""
+    happens; returns what ended the flight (None: it ran its course) for the caller to report, then raise.
+    `took_off` is told once the pilot is built: from then on the run folder holds a flight."""
     view = None
     if args.view:
         from app.live_view import LiveView
@@ -126,6 +133,8 @@ def fly(
         if log is not None:
             log.close()
         raise
+    if took_off is not None:
+        took_off()
     status = StatusLine(pilot, round(args.duration / drone.frame_period_s))
 
     def on_frame(result: FrameResult) -> None:
@@ -152,7 +161,7 @@ def fly(
     trainer = pilot.learner.error
     if trainer is not None and str(trainer) != str(ended):  # what ended the flight is said once, as the error
         print(f"warning: background training stopped early: {trainer}", file=sys.stderr)
-    return pilot, pilot.stats, end.model_path, ended or end.log_error
+    return pilot, pilot.stats, end, ended or end.log_error
 
 
 def open_log(
@@ -181,11 +190,13 @@ def report(
     out: Path,
     pilot: Pilot,
     stats: FlightStats,
-    model_path: Path | None,
+    end: FlightEnd,
     wall_time_s: float,
     room: tuple[float, list, np.ndarray] | None = None,
     ending: dict | None = None,
 ) -> None:
+    """Write summary.json and the plots, print the summary; a file that cannot be written (a full disk) is one
+    line after the table, never a lost summary."""
     strategy = config.arbiter.strategy
     facts = {
         **(ending or {}),
@@ -195,10 +206,14 @@ def report(
         "drone": "sim" if args.sim else args.drone,
         "cut_stereo_at_s": args.cut_stereo_at,
         "learning_rounds": pilot.learner.rounds,
-        "model": None if model_path is None else model_path.name,
+        "model": None if end.model_path is None else end.model_path.name,
     }
     summary = summarise(stats, pilot.learner.history, wall_time_s, facts)
-    write_summary(out / "summary.json", summary)
+    unsaved = list(end.unsaved)
+    try:
+        write_summary(out / "summary.json", summary)
+    except SaveError as exc:
+        unsaved.append(exc)
     room_size, footprints, collision_xy = room if room is not None else (None, [], np.zeros((0, 2)))
     switch_rule = {
         "switch: TPR at least": config.arbiter.switch_min_tpr,
@@ -206,62 +221,69 @@ def report(
     }
     plot_flight(
         out, stats, pilot.learner.history, room_size, footprints, collision_xy,
-        config.perception.avoid_distance_m, f"{strategy}, {args.estimator}, {facts['drone']}", switch_rule,
+        config.perception.avoid_distance_m, f"{strategy}, {args.estimator}, {facts['drone']}", switch_rule, unsaved,
     )  # fmt: skip
     print(summary_table(summary))
     print(f"run folder: {out}")
+    line = unsaved_line(unsaved)
+    if line is not None:
+        print(f"warning: {line}", file=sys.stderr)
 
 
-def prepare(args: argparse.Namespace, extra: list[str]) -> tuple[Config, Path]:
+def prepare(args: argparse.Namespace, extra: list[str]) -> tuple[Config, str]:
+    """The configuration and the run folder's label; nothing is written yet."""
     extra = extra + ([] if args.strategy is None else [f"arbiter.strategy={args.strategy}"])
     config = config_from_args(args, extra)
-    label = f"{config.arbiter.strategy}-" + (f"seed{config.sim.seed}" if args.sim else "drone")
-    out = run_folder(args.out, label)
-    (out / "config.yaml").write_text(dump_config(config))
-    return config, out
+    return config, f"{config.arbiter.strategy}-" + (f"seed{config.sim.seed}" if args.sim else "drone")
 
 
 def fly_sim(args: argparse.Namespace, signals: ExitSignals) -> int:
     from sim.sim_drone import SimDrone
 
-    config, out = prepare(args, [] if args.seed is None else [f"sim.seed={args.seed}"])
+    config, label = prepare(args, [] if args.seed is None else [f"sim.seed={args.seed}"])
     check_flight_inputs(config, args.estimator, args.model, None)
-    started = time.perf_counter()
-    with SimDrone(config) as drone:
-        drone.rig.export_calibration(out / "stereo_calibration.yaml")
-        labeler = StereoLabeler(drone.rig.calibration, config.perception)
-        rig = CameraRig(drone.rig.calibration, config.camera.forward_offset_m)
-        pilot, stats, model_path, ended = fly(
-            args, config, drone, labeler, out, True, signals, config.sim.seed, drone.evaluate, rig
-        )
-        footprints = [(o.footprint().points, o.footprint().radius) for o in drone.world.obstacles]
-        collision_xy = np.array([c.position[:2] for c in drone.collisions]).reshape(-1, 2)
-    room = (config.sim.room.size_m, footprints, collision_xy)
-    return report_then_raise(args, config, out, pilot, stats, model_path, started, room, ended, signals)
+    with RunFolder.claim(args.out, label) as folder:  # refused before take-off: the folder is removed again
+        out = folder.path
+        write_text_atomically(out / "config.yaml", dump_config(config))
+        started = time.perf_counter()
+        with SimDrone(config) as drone:
+            drone.rig.export_calibration(out / "stereo_calibration.yaml")
+            labeler = StereoLabeler(drone.rig.calibration, config.perception)
+            rig = CameraRig(drone.rig.calibration, config.camera.forward_offset_m)
+            pilot, stats, end, ended = fly(
+                args, config, drone, labeler, out, True, signals, config.sim.seed, drone.evaluate, rig, folder.took_off
+            )
+            footprints = [(o.footprint().points, o.footprint().radius) for o in drone.world.obstacles]
+            collision_xy = np.array([c.position[:2] for c in drone.collisions]).reshape(-1, 2)
+        room = (config.sim.room.size_m, footprints, collision_xy)
+        return report_then_raise(args, config, out, pilot, stats, end, started, room, ended, signals)
 
 
 def fly_drone(args: argparse.Namespace, signals: ExitSignals) -> int:
     from firmware_bridge.factory import real_drone
 
-    config, out = prepare(args, [])
+    config, label = prepare(args, [])
     real_flight_check(config)  # keys that once set a real flight name what to write now
     check_flight_inputs(config, args.estimator, args.model, args.calib)  # every file named, before connecting
-    rig = None
-    if args.calib is not None:
-        calibration = StereoCalibration.load(args.calib)
-        rig = CameraRig(calibration, config.camera.forward_offset_m)
-        calibration.save(out / "stereo_calibration.yaml")
-        labeler = labeler_for_stream(calibration, config)
-    else:  # the front camera alone: no stereo, so the labeler is never asked
-        labeler = StereoLabeler.ideal(config.camera, config.perception)
-    drone = real_drone(config, args.drone, args.stereo, args.calib, args.stereo_right)
-    signals.land_now, signals.force_land = drone.request_land, getattr(drone, "force_land", drone.request_land)
-    started = time.perf_counter()
-    with drone:  # lands on every way out: the end, Ctrl-C, a lost link, an exception
-        pilot, stats, model_path, ended = fly(
-            args, config, drone, labeler, out, False, signals, args.seed or 0, rig=rig
-        )
-    return report_then_raise(args, config, out, pilot, stats, model_path, started, None, ended, signals)
+    calibration = None if args.calib is None else StereoCalibration.load(args.calib)
+    with RunFolder.claim(args.out, label) as folder:  # refused before take-off: the folder is removed again
+        out = folder.path
+        write_text_atomically(out / "config.yaml", dump_config(config))
+        rig = None
+        if calibration is not None:
+            rig = CameraRig(calibration, config.camera.forward_offset_m)
+            calibration.save(out / "stereo_calibration.yaml")
+            labeler = labeler_for_stream(calibration, config)
+        else:  # the front camera alone: no stereo, so the labeler is never asked
+            labeler = StereoLabeler.ideal(config.camera, config.perception)
+        drone = real_drone(config, args.drone, args.stereo, args.calib, args.stereo_right)
+        signals.land_now, signals.force_land = drone.request_land, getattr(drone, "force_land", drone.request_land)
+        started = time.perf_counter()
+        with drone:  # lands on every way out: the end, Ctrl-C, a lost link, an exception
+            pilot, stats, end, ended = fly(
+                args, config, drone, labeler, out, False, signals, args.seed or 0, rig=rig, took_off=folder.took_off
+            )
+        return report_then_raise(args, config, out, pilot, stats, end, started, None, ended, signals)
 
 
 def report_then_raise(
@@ -270,7 +292,7 @@ def report_then_raise(
     out: Path,
     pilot: Pilot,
     stats: FlightStats,
-    model_path: Path | None,
+    end: FlightEnd,
     started: float,
     room: tuple | None,
     ended: BaseException | None,
@@ -278,7 +300,7 @@ def report_then_raise(
 ) -> int:
     """The summary is written however the flight ended; then what ended it is raised, or the exit code returned."""
     try:
-        report(args, config, out, pilot, stats, model_path, time.perf_counter() - started, room,
+        report(args, config, out, pilot, stats, end, time.perf_counter() - started, room,
                ending_facts(ended, signals, pilot))  # fmt: skip
     finally:
         if ended is not None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app.cli import add_config_args, config_from_args, main_guard
 from app.config import Config
+from drone_ssl.config.loader import MAX_SEED
 from drone_ssl.flight_report import summary_table
 from drone_ssl.replay import (
     ReplayError,
@@ -36,6 +37,7 @@ from drone_ssl.replay import (
     write_report,
 )
 from drone_ssl.replay.evaluate.open_loop_evaluation import evaluate
+from drone_ssl.replay.logs import MIN_LOG_FRAMES
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -69,6 +71,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     train.add_argument("--seed", type=int, help="data order and augmentation (default learner.seed)")
     train.add_argument("--threads", type=int, help="torch threads per process (default: cores left by loaders)")
     train.add_argument("--resume", action="store_true", help="continue the run in --out where it stopped")
+    train.add_argument("--min-frames", type=int, default=MIN_LOG_FRAMES, metavar="N",
+                       help="refuse a log with fewer stereo-labelled frames (default %(default)s)")  # fmt: skip
     parser.add_argument(
         "--threshold", type=float, metavar="M", help="evaluate: obstacle below this distance (default avoid distance)"
     )
@@ -93,6 +97,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--model with --retrain starts a CNN from its weights; textons are learned afresh")
     if args.epochs < 1 or args.workers < 0 or args.checkpoint_every < 1 or args.shuffle_buffer < 1:
         parser.error("--epochs, --checkpoint-every and --shuffle-buffer must be >= 1, --workers >= 0")
+    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
+        parser.error(f"--seed must be an integer 0..{MAX_SEED}, got {args.seed}")
+    if args.min_frames < 1:
+        parser.error(f"--min-frames must be >= 1, got {args.min_frames}")
     if (args.batch_size is not None and args.batch_size < 1) or (args.threads is not None and args.threads < 1):
         parser.error("--batch-size and --threads must be >= 1")
     if launched_by_torchrun() and not args.retrain:
@@ -107,7 +115,7 @@ def retrain(args: argparse.Namespace, config: Config) -> int:
         batch_size=args.batch_size or config.perception.cnn.batch_size, workers=args.workers,
         shuffle_buffer=args.shuffle_buffer, checkpoint_every=args.checkpoint_every,
         seed=config.learner.seed if args.seed is None else args.seed, resume=args.resume, init_model=args.model,
-        threads=args.threads, target_tpr=config.learner.target_tpr,
+        threads=args.threads, target_tpr=config.learner.target_tpr, min_log_frames=args.min_frames,
     )  # fmt: skip
     if args.estimator == "textons":
         if launched_by_torchrun():
@@ -121,6 +129,8 @@ def retrain(args: argparse.Namespace, config: Config) -> int:
             cleanup(context)
         if not context.is_main:
             return 0
+    for read in result.logs_read:  # what each log gave, damage included: never trained on silently
+        print(f"read: {read['read']}")
     first, last = result.history[0], result.history[-1]
     print(summary_table({
         "model": str(result.model), "training logs": len(train), "held-out logs": len(val),

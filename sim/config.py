@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from drone_ssl.config import BrainConfig, CameraConfig, load_sections
-from drone_ssl.config.loader import read_yaml, section, spec
+from drone_ssl.config.loader import MAX_SEED, read_yaml, section, spec
 from drone_ssl.errors import ConfigError
 from firmware_bridge.airframe import DroneModelConfig
 
@@ -67,19 +67,19 @@ class RealismConfig:
 
 @dataclass(frozen=True)
 class StartConfig:
-    x_m: float = spec(0.0)
-    y_m: float = spec(0.0)
+    x_m: float = spec(0.0, lo=-10.0, hi=10.0)  # within the largest room (sim.room.size_m <= 20)
+    y_m: float = spec(0.0, lo=-10.0, hi=10.0)
     yaw_deg: float = spec(0.0, lo=-360.0, hi=360.0)
     randomise: bool = spec(False)  # draw the start pose from the seed instead
 
 
 @dataclass(frozen=True)
 class SimConfig:
-    seed: int = spec(0, lo=0)
+    seed: int = spec(0, lo=0, hi=MAX_SEED)
     physics_hz: float = spec(240.0, lo=30.0, hi=2000.0)
     camera_hz: float = spec(10.0, lo=1.0, hi=60.0)
     renderer: str = spec("tiny", choices=("tiny", "egl", "gui"))
-    episode_s: float = spec(120.0, lo=1.0)  # gymnasium time limit
+    episode_s: float = spec(120.0, lo=1.0, hi=86400.0)  # gymnasium time limit
     room: RoomConfig = section(RoomConfig)
     obstacles: ObstacleConfig = section(ObstacleConfig)
     textures: TextureConfig = section(TextureConfig)

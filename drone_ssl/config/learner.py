@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drone_ssl.config.loader import spec
+from drone_ssl.config.loader import MAX_SEED, spec
 from drone_ssl.errors import ConfigError
 
 
@@ -24,7 +24,7 @@ class LearnerConfig:
     target_tpr: float = spec(0.95, lo=0.5, hi=1.0)  # threshold re-chosen from the ROC: lowest FPR with TPR >= this
     torch_threads: int = spec(1, lo=1, hi=64)  # one keeps training off the core the flight loop uses
     trainer_timeout_s: float = spec(30.0, lo=0.5, hi=3600.0)  # no answer from the trainer this long: hung, flight ends
-    seed: int = spec(0, lo=0)
+    seed: int = spec(0, lo=0, hi=MAX_SEED)
 
     def __post_init__(self) -> None:
         if self.validation_window >= self.buffer_size:

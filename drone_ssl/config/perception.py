@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drone_ssl.config.loader import section, spec
+from drone_ssl.config.loader import MAX_SEED, section, spec
 from drone_ssl.errors import ConfigError
 
 
@@ -72,7 +72,7 @@ class TextonConfig:
     k: int = spec(5, lo=1, hi=50)  # neighbours of the kNN regression
     buffer_size: int = spec(4500, lo=10, hi=1000000)  # ring buffer of (features, distance) samples
     retrain_every: int = spec(50, lo=1, hi=100000)  # new samples between two refits of the kNN
-    seed: int = spec(0, lo=0)
+    seed: int = spec(0, lo=0, hi=MAX_SEED)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from drone_ssl.flightlog.live import LiveServer
 from drone_ssl.flightlog.read_report import ReadReport
 from drone_ssl.flightlog.reader import FlightLogReader
 from drone_ssl.flightlog.records import LoggedEvent, LoggedFrame, LoggedStereo
-from drone_ssl.flightlog.samples import TrainingSample, iter_samples
+from drone_ssl.flightlog.samples import TrainingSample, iter_samples, reader_samples
 from drone_ssl.flightlog.transforms import CameraRig
 from drone_ssl.flightlog.writer import FlightLogWriter
 
@@ -21,4 +21,5 @@ __all__ = [
     "ReadReport",
     "TrainingSample",
     "iter_samples",
+    "reader_samples",
 ]

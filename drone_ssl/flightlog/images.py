@@ -7,6 +7,8 @@ import base64
 import cv2
 import numpy as np
 
+from drone_ssl.vision.image_bytes import decode_image_bytes
+
 DEPTH_UNKNOWN = 0  # 16-bit depth PNG: no depth (NaN)
 DEPTH_FAR = 65535  # 16-bit depth PNG: infinitely far or beyond 65.534 m
 DEPTH_SCALE = 1000.0  # millimetres per metre: the unit Foxglove and ROS use for 16-bit depth
@@ -21,9 +23,10 @@ def encode_png(image: np.ndarray, level: int = 1) -> bytes:
 
 
 def decode_png(data: bytes) -> np.ndarray:
-    """The 2-D array a PNG holds, at its own bit depth; ValueError when the bytes are not a PNG."""
-    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
-    if image is None or image.ndim != 2:
+    """The 2-D array a PNG holds, at its own bit depth; ValueError when the bytes are not a PNG (checked before
+    OpenCV sees them: log bytes are outside input)."""
+    image = decode_image_bytes(data, cv2.IMREAD_UNCHANGED, ("png",))
+    if image.ndim != 2:
         raise ValueError("not a single-channel PNG image")
     return image
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Mapping
@@ -67,7 +68,10 @@ class McapSink:
             self._writer = Writer(self._file, chunk_size=MAX_CHUNK_BYTES, compression=COMPRESSIONS[compression])
             self._ids = self._start(config_yaml, model_versions, metadata)
         except (OSError, UnsupportedCompressionError) as e:
-            self._file.close()
+            with contextlib.suppress(OSError):  # closing flushes what did not fit: it fails again on a full disk
+                self._file.close()
+            with contextlib.suppress(OSError):
+                path.unlink()  # a log without its header is no log: absent, not a stub
             raise FlightLogError(
                 f"cannot start flight log {path}: {e}; check the disk, or install mcap's lz4 and zstandard"
             ) from e

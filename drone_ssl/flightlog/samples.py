@@ -39,8 +39,13 @@ def iter_samples(
                 raise
             warnings.warn(f"skipping {path}: {e}", stacklevel=2)
             continue
-        for frame in reader.frames():
-            stereo = frame.stereo
-            if stereo is None or (labelled_only and not stereo.valid):
-                continue
-            yield TrainingSample(frame.left, stereo.distance_m, stereo.depth_m, frame.t, reader.path)
+        yield from reader_samples(reader, labelled_only=labelled_only)
+
+
+def reader_samples(reader: FlightLogReader, *, labelled_only: bool = True) -> Iterator[TrainingSample]:
+    """One log's samples, in one pass of `reader` (whose `report` then says what was recovered)."""
+    for frame in reader.frames():
+        stereo = frame.stereo
+        if stereo is None or (labelled_only and not stereo.valid):
+            continue
+        yield TrainingSample(frame.left, stereo.distance_m, stereo.depth_m, frame.t, reader.path)

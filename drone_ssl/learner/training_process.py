@@ -16,7 +16,7 @@ import numpy as np
 
 from drone_ssl.config.learner import LearnerConfig
 from drone_ssl.config.perception import PerceptionConfig
-from drone_ssl.errors import DroneSSLError
+from drone_ssl.errors import DroneSSLError, SaveError
 from drone_ssl.learner.buffer import ReplayBuffer, Sample
 
 SAVE_TIMEOUT_S = 60.0  # a save is one torch.save of a small network; more means the child is stuck
@@ -83,7 +83,11 @@ def _serve(conn: Connection, learner: LearnerConfig, perception: PerceptionConfi
             elif kind == "export":
                 conn.send(("model", (trainer.export_onnx(), trainer.metadata())))
             elif kind == "save":
-                trainer.save(arg)
+                try:
+                    trainer.save(arg)
+                except SaveError as exc:  # a full disk ends no training: say so, keep serving
+                    conn.send(("unsaved", (exc.path, exc.reason)))
+                    continue
                 conn.send(("saved", arg))
             elif kind == "stop":
                 conn.send(("stopped", steps))
@@ -162,6 +166,7 @@ class TrainingProcess:
         return self._expect("model")
 
     def save(self, path: Path, timeout_s: float = SAVE_TIMEOUT_S) -> None:
+        """Raises SaveError when the file could not be written (nothing half-written is left), the trainer lives on."""
         self._send("save", str(path))
         self._expect("saved", timeout_s)
 
@@ -216,6 +221,8 @@ class TrainingProcess:
             raise self._fail(self._died()) from exc
         if got == "error":
             raise self._fail(TrainingProcessError(f"CNN training failed: {value}"))
+        if got == "unsaved":
+            raise SaveError(*value)
         if got != kind:
             raise TrainingProcessError(f"CNN training process answered {got!r} to a {kind!r} request")
         return value

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from drone_ssl.atomic_file import write_atomically
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.errors import DroneSSLError
 from drone_ssl.mono.cnn_model import NORMALISATION, MonoDepthNet
@@ -20,6 +22,7 @@ MAX_CHANNELS = 1024
 MAX_STEM_PX = 16
 MIN_SIDE_PX, MAX_SIDE_PX = 8, 4096
 MAX_PARAMETERS = 50_000_000  # ~200 MB of float32: far beyond a CPU-sized net, far below a machine's memory
+MAX_CHECKPOINT_BYTES = 4 * MAX_PARAMETERS + 16 * 2**20  # the largest network's float32 weights and its metadata
 
 
 class CheckpointError(DroneSSLError):
@@ -91,11 +94,19 @@ class CnnMetadata:
 
 
 def save_checkpoint(path: str | Path, model: MonoDepthNet, metadata: CnnMetadata) -> None:
-    """Write weights and metadata (plain containers and tensors only, so it loads with weights_only=True)."""
+    """Write weights and metadata (plain containers and tensors only, so it loads with weights_only=True), whole
+    or not at all: a full disk is a SaveError and leaves the previous file (if any) as it was."""
     state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
     payload = {"format_version": FORMAT_VERSION, "metadata": metadata.to_dict(), "state_dict": state}
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    torch.save(payload, str(path))
+    write_atomically(path, lambda f: f.write(torch_bytes(payload)))
+
+
+def torch_bytes(payload: Any) -> bytes:
+    """torch.save into memory: written to disk by our own code, a full disk is an OSError, not torch's
+    RuntimeError from inside its zip writer."""
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    return buffer.getvalue()
 
 
 def load_checkpoint(path: str | Path) -> tuple[MonoDepthNet, CnnMetadata]:
@@ -103,6 +114,8 @@ def load_checkpoint(path: str | Path) -> tuple[MonoDepthNet, CnnMetadata]:
     p = Path(path)
     if not p.is_file():
         raise CheckpointError(f"checkpoint {p} does not exist")
+    if p.stat().st_size > MAX_CHECKPOINT_BYTES:  # before torch's C++ zip reader maps what the file declares
+        raise CheckpointError(f"checkpoint {p} is larger than {MAX_CHECKPOINT_BYTES // 2**20} MiB; is it ours?")
     try:
         payload = torch.load(str(p), map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many types for corrupt or pickled files; all mean "unusable"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from drone_ssl.atomic_file import write_atomically
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.errors import DroneSSLError
 from drone_ssl.mono.checkpoint import CheckpointError, label_definition
@@ -96,19 +97,19 @@ class TextonKnnEstimator:
         return MonoReading(distance_m=float(np.clip(np.exp(mean[0]), lo, hi)), confidence=float(np.exp(-spread[0])))
 
     def save(self, path: str | Path) -> None:
-        """Dictionary, buffer and label definition in one .npz (read back without pickle)."""
+        """Dictionary, buffer and label definition in one .npz (read back without pickle), whole or not at all."""
         if self.dictionary is None or self.knn is None:
             raise DroneSSLError("nothing to save: the texton estimator has no dictionary yet")
         meta = {"format_version": FORMAT_VERSION, "label": label_definition(self.perception)}
         state = self.knn.state()
-        np.savez_compressed(
-            Path(path),
-            meta=np.array(json.dumps(meta)),
-            intensity=self.dictionary.intensity,
-            gradient=self.dictionary.gradient,
-            shape=np.array([self.dictionary.patch_px, self.dictionary.grid]),
+        arrays = {
+            "meta": np.array(json.dumps(meta)),
+            "intensity": self.dictionary.intensity,
+            "gradient": self.dictionary.gradient,
+            "shape": np.array([self.dictionary.patch_px, self.dictionary.grid]),
             **state,
-        )
+        }
+        write_atomically(path, lambda f: np.savez_compressed(f, **arrays))  # a file object: no suffix appended
 
     @classmethod
     def load(cls, path: str | Path, perception: PerceptionConfig) -> TextonKnnEstimator:

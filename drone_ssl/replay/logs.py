@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from drone_ssl.flightlog import FlightLogError, FlightLogReader, ReadReport
+from drone_ssl.flightlog import FlightLogError, FlightLogReader, ReadReport, reader_samples
 from drone_ssl.replay.errors import ReplayError
 
 HELD_OUT_SHARE = 0.2  # of the logs, when no --val logs are named: the last ones are held out
+# Retraining refuses a log with fewer stereo-labelled frames than this (2 s of flight at 10 Hz): a log cut or
+# damaged down to a handful of frames would otherwise train or validate on almost nothing, silently.
+MIN_LOG_FRAMES = 20
 
 
 def check_logs(paths: Sequence[str | Path]) -> list[Path]:
@@ -56,3 +62,54 @@ def describe(report: ReadReport) -> str:
 def log_label(path: Path) -> str:
     """A short name that tells logs apart: run folder and file name."""
     return f"{path.parent.name}/{path.name}"
+
+
+@dataclass(frozen=True)
+class LogRecovery:
+    """What one pass over a log recovered: the reader's report and the frames with a usable stereo label."""
+
+    report: ReadReport
+    labelled: int
+
+    def line(self) -> str:
+        return f"{describe(self.report)}; {self.labelled} stereo-labelled frames usable"
+
+    def as_dict(self) -> dict[str, Any]:
+        r = self.report
+        return {
+            "log": log_label(r.path), "frames": r.frames, "labelled_frames": self.labelled, "complete": r.complete,
+            "truncated": r.truncated, "problems_skipped": r.warnings, "read": self.line(),
+        }  # fmt: skip
+
+
+def recover(path: Path) -> LogRecovery:
+    """Read a whole log once (streaming), counting the frames retraining can use."""
+    reader = FlightLogReader(path)
+    labelled = sum(1 for s in reader_samples(reader) if _usable(s.distance_m))
+    assert reader.report is not None  # set when the pass ends
+    return LogRecovery(reader.report, labelled)
+
+
+def _usable(label: float | None) -> bool:
+    return label is not None and math.isfinite(label) and label > 0
+
+
+def recover_logs(train: Sequence[Path], val: Sequence[Path], min_frames: int = MIN_LOG_FRAMES) -> list[LogRecovery]:
+    """What each training and held-out log recovered; ReplayError for the first one below `min_frames`."""
+    recovered = []
+    for role, paths in (("training", train), ("held-out", val)):
+        for path in paths:
+            try:
+                found = recover(Path(path))
+            except FlightLogError as e:
+                raise ReplayError(str(e)) from e
+            if found.labelled < min_frames:
+                what = "holds no stereo-labelled frames" if found.labelled == 0 else (
+                    f"holds only {found.labelled} stereo-labelled frames"
+                )  # fmt: skip
+                raise ReplayError(
+                    f"{role} log {log_label(Path(path))} {what}, fewer than the {min_frames} retraining needs from "
+                    f"each log ({found.line()}); leave it out, or lower --min-frames"
+                )
+            recovered.append(found)
+    return recovered

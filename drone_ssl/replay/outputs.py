@@ -1,16 +1,16 @@
-"""Output folders and files of replay commands: never overwrite earlier results, write JSON and CSV atomically."""
+"""Output folders and files of replay commands: never overwrite earlier results, write JSON and CSV whole."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
+import io
 import json
 import math
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from drone_ssl.atomic_file import write_text_atomically
 from drone_ssl.replay.errors import ReplayError
 
 
@@ -30,20 +30,6 @@ def make_folder(path: Path, what: str) -> Path:
     return path
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Let `write` fill a temporary file beside `path`, then swap it in: an interrupted or failed write leaves the
-    previous file as it was."""
-    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as e:
-        raise ReplayError(f"cannot write {path}: {e.strerror or e}; check the folder (space, access)") from e
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
 def _plain(value: Any) -> Any:
     """JSON-safe: NaN and inf as null, paths as strings."""
     if isinstance(value, dict):
@@ -58,16 +44,13 @@ def _plain(value: Any) -> Any:
 
 
 def write_json(path: Path, value: Any) -> None:
-    text = json.dumps(_plain(value), indent=2) + "\n"
-    atomic_write(path, lambda tmp: tmp.write_text(text))
+    write_text_atomically(path, json.dumps(_plain(value), indent=2) + "\n")
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    def write(tmp: Path) -> None:
-        with open(tmp, "w", newline="") as f:
-            out = csv.writer(f)
-            out.writerow(header)
-            out.writerows([["" if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in row]
-                           for row in rows])  # fmt: skip
-
-    atomic_write(path, write)
+    text = io.StringIO(newline="")
+    out = csv.writer(text)
+    out.writerow(header)
+    out.writerows([["" if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in row]
+                   for row in rows])  # fmt: skip
+    write_text_atomically(path, text.getvalue())

@@ -9,9 +9,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from drone_ssl.atomic_file import write_text_atomically
 from drone_ssl.errors import DroneSSLError
+from drone_ssl.stereo.opencv_yaml import OpenCvYamlError, opencv_yaml_text, read_opencv_yaml
 
 MAX_IMAGE_SIDE_PX = 8192  # bounds the rectification maps allocated from a file
+MAX_MATRIX_SIZE = 16  # a distortion vector has at most 14 coefficients
+MATRICES = {"K1": (3, 3), "D1": None, "K2": (3, 3), "D2": None, "R": (3, 3), "T": None}  # name -> shape (None: any)
 
 
 class CalibrationError(DroneSSLError):
@@ -49,31 +53,32 @@ class StereoCalibration:
         return float(np.linalg.norm(self.T))
 
     def save(self, path: str | Path) -> None:
-        """Write the calibration as an OpenCV FileStorage YAML file."""
-        fs = cv2.FileStorage(str(path), cv2.FILE_STORAGE_WRITE)
-        try:
-            fs.write("image_width", int(self.image_size[0]))
-            fs.write("image_height", int(self.image_size[1]))
-            for name in ("K1", "D1", "K2", "D2", "R", "T"):
-                fs.write(name, np.asarray(getattr(self, name), dtype=np.float64))
-        finally:
-            fs.release()
+        """Write the calibration in OpenCV's YAML layout, whole or not at all (SaveError: nothing written)."""
+        sizes = {"image_width": int(self.image_size[0]), "image_height": int(self.image_size[1])}
+        mats = {name: np.asarray(getattr(self, name), dtype=np.float64) for name in MATRICES}
+        write_text_atomically(path, opencv_yaml_text({**sizes, **mats}))
 
     @classmethod
     def load(cls, path: str | Path) -> StereoCalibration:
-        """Read an OpenCV FileStorage YAML calibration; raises CalibrationError naming what is wrong."""
+        """Read a calibration in OpenCV's YAML layout (ours, or cv2.FileStorage's); raises CalibrationError naming
+        what is wrong. Parsed in pure Python: cv2.FileStorage's parser corrupts memory on damaged files."""
         p = Path(path)
-        if not p.is_file():
+        if not p.exists():
             raise CalibrationError(f"calibration file {p} does not exist; run scripts/calibrate_stereo.py first")
+        if not p.is_file():
+            raise CalibrationError(f"calibration file {p} is not a regular file; pass the calibration YAML")
         try:
-            width, height, mats = _read_file_storage(p)
-        except (cv2.error, ValueError, OverflowError, TypeError, AttributeError, SystemError) as exc:
-            # OpenCV asserts (not a map, a bad node type), its undecodable-text SystemError and int(NaN): damaged
-            raise CalibrationError(f"calibration file {p} is damaged or not an OpenCV YAML calibration") from exc
+            values = read_opencv_yaml(p)
+        except OSError as exc:
+            raise CalibrationError(f"calibration file {p} cannot be read ({exc.strerror}); check the path") from exc
+        except OpenCvYamlError as exc:
+            raise CalibrationError(f"calibration file {p} is damaged or not an OpenCV YAML calibration: {exc}") from exc
+        width, height = (_whole(p, values, key) for key in ("image_width", "image_height"))
         if not (0 < width <= MAX_IMAGE_SIDE_PX and 0 < height <= MAX_IMAGE_SIDE_PX):
             raise CalibrationError(
                 f"calibration file {p}: image_width / image_height must be 1..{MAX_IMAGE_SIDE_PX}, got {width}x{height}"
             )
+        mats = {name: _matrix(p, values, name, shape) for name, shape in MATRICES.items()}
         if mats["T"].size != 3:
             raise CalibrationError(f"calibration file {p}: T must have 3 elements")
         mats["T"] = mats["T"].reshape(3, 1)
@@ -99,19 +104,22 @@ class StereoCalibration:
         return m1x, m1y, m2x, m2y, Q
 
 
-def _read_file_storage(p: Path) -> tuple[int, int, dict[str, np.ndarray]]:
-    """Image size and matrices from an OpenCV FileStorage file; raises CalibrationError or OpenCV's errors."""
-    fs = cv2.FileStorage(str(p), cv2.FILE_STORAGE_READ)
-    try:
-        if not fs.isOpened():
-            raise CalibrationError(f"calibration file {p} cannot be opened as OpenCV YAML")
-        width, height = (int(fs.getNode(k).real()) for k in ("image_width", "image_height"))
-        mats = {}
-        for name, shape in (("K1", (3, 3)), ("D1", None), ("K2", (3, 3)), ("D2", None), ("R", (3, 3)), ("T", None)):
-            m = fs.getNode(name).mat()
-            if m is None or (shape is not None and m.shape != shape) or m.size > 16 or not np.all(np.isfinite(m)):
-                raise CalibrationError(f"calibration file {p}: {name} is missing or malformed")
-            mats[name] = m.astype(np.float64)
-    finally:
-        fs.release()
-    return width, height, mats
+def _whole(p: Path, values: dict, key: str) -> int:
+    value = values.get(key)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise CalibrationError(f"calibration file {p}: {key} is missing or not a whole number")
+    return value
+
+
+def _matrix(p: Path, values: dict, name: str, shape: tuple[int, int] | None) -> np.ndarray:
+    m = values.get(name)
+    if (
+        not isinstance(m, np.ndarray)
+        or (shape is not None and m.shape != shape)
+        or m.size > MAX_MATRIX_SIZE
+        or not np.all(np.isfinite(m))
+    ):
+        raise CalibrationError(f"calibration file {p}: {name} is missing or malformed")
+    return m

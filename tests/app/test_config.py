@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
+import typing
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,81 @@ def test_simulator_keys_that_never_set_a_real_flight_still_pass_it() -> None:
     from app.config import real_flight_check
 
     real_flight_check(load_config(BEFORE, ["sim.obstacles.count=9", "bridge.camera_hz=15"]))
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ("perception.avoid_distance_m=1e0", 1.0),  # YAML 1.1 read these as text
+        ("perception.avoid_distance_m=1E0", 1.0),
+        ("perception.avoid_distance_m=15e-1", 1.5),
+        ("perception.avoid_distance_m=+1.5e0", 1.5),
+        ("perception.avoid_distance_m=1.5e+0", 1.5),
+        ("perception.avoid_distance_m=.15e1", 1.5),
+        ("perception.avoid_distance_m=2", 2.0),
+        ("learner.seed=1e3", 1000),  # a whole number in a float form is a whole number
+        ("learner.seed=4294967295", 2**32 - 1),
+    ],
+)
+def test_numbers_in_every_yaml_float_form_are_numbers(override: str, expected: float) -> None:
+    section, key = override.split("=")[0].split(".")
+    assert getattr(getattr(load_config(overrides=[override]), section), key) == expected
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("learner.seed=1e20", "100000000000000000000 is out of range; allowed: 0 .. 4294967295"),  # reached torch
+        ("learner.seed=4294967296", "out of range; allowed: 0 .. 4294967295"),
+        ("sim.seed=-1", "out of range"),
+        ("perception.textons.seed=1e10", "out of range; allowed: 0 .. 4294967295"),
+        ("learner.seed=1.5", "expected an integer, got 1.5"),
+        ("learner.seed=.inf", "expected an integer, got inf"),
+        ("learner.batch_size=0", "out of range; allowed: 1 .."),
+        ("perception.avoid_distance_m=1e9", "out of range; allowed: 0.2 .. 10.0"),
+        ("perception.avoid_distance_m=.inf", "expected a finite number, got inf"),
+        ("perception.avoid_distance_m=-.inf", "expected a finite number, got -inf"),
+        ("perception.avoid_distance_m=.NaN", "expected a finite number, got nan"),
+        ("perception.avoid_distance_m=1" + "0" * 400, "expected a finite number, got 1000000000"),
+        ("learner.seed=" + "9" * 400, "characters) is out of range"),
+        ("learner.seed=" + "9" * 5000, "cannot parse the value"),
+        ("sim.start.x_m=1e308", "out of range; allowed: -10.0 .. 10.0"),
+        ("sim.episode_s=1e9", "out of range; allowed: 1.0 .. 86400.0"),
+    ],
+)
+def test_every_number_is_range_checked_before_anything_starts(override: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(overrides=[override])
+    assert info.value.key == override.split("=")[0] and message in str(info.value)
+    assert len(str(info.value)) < 200  # one line, even for a 5000-digit number
+
+
+def test_every_numeric_key_declares_its_range() -> None:
+    """The loader checks what a field declares (seeds 0..2**32-1, counts from 1, lengths within the room)."""
+    unbounded = []
+
+    def walk(cls: type, prefix: str) -> None:
+        hints = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            hint = hints[f.name]
+            if dataclasses.is_dataclass(hint):
+                walk(hint, f"{prefix}{f.name}.")
+            elif hint in (int, float) and (f.metadata.get("lo") is None or f.metadata.get("hi") is None):
+                unbounded.append(f"{prefix}{f.name}")
+
+    walk(Config, "")
+    assert unbounded == []
+
+
+def test_a_config_that_never_ends_is_refused_after_a_bounded_read(tmp_path: Path) -> None:
+    """Before, --config /dev/zero read until memory ran out (a MemoryError traceback)."""
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"sim:\n  seed: 1\n" + b"#" * (1024 * 1024))
+    with pytest.raises(ConfigError, match=r"larger than 1048576 bytes \(1 MiB\), the most a config file may hold"):
+        load_config(big)
+    if Path("/dev/zero").exists():
+        with pytest.raises(ConfigError, match="larger than 1048576 bytes"):
+            load_config("/dev/zero")
+    exactly = tmp_path / "exactly.yaml"
+    exactly.write_bytes(b"sim:\n  seed: 1\n" + b"#" * (1024 * 1024 - 15))  # the limit itself still reads
+    assert load_config(exactly).sim.seed == 1

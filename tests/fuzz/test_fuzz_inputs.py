@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.config import load_config
+from drone_ssl.config.loader import MAX_CONFIG_BYTES
 from drone_ssl.errors import ConfigError
 from drone_ssl.mono.checkpoint import CheckpointError, load_checkpoint
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
@@ -146,6 +147,47 @@ def test_overrides_apply_or_raise_config_error(text) -> None:
         load_config(overrides=[text])
 
 
+NUMBER_FORMS = (
+    repr, str, lambda v: f"{v:e}", lambda v: f"{v:E}", lambda v: f"{v:.3e}".replace("e+", "e"), lambda v: f"+{v!r}",
+    lambda v: f"{v:.0f}" if abs(v) < 1e30 else repr(v),
+)  # fmt: skip
+NUMERIC_KEYS = ("perception.avoid_distance_m", "learner.seed", "learner.batch_size", "sim.start.x_m", "camera.hfov_deg")
+
+
+@FILES
+@given(
+    st.sampled_from(NUMERIC_KEYS),
+    st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(2**70), 2**70).map(float)),
+    st.integers(0, len(NUMBER_FORMS) - 1),
+)
+def test_numbers_in_any_yaml_form_load_in_range_or_raise_config_error(key, number, form) -> None:
+    """1e9 and 1.0e+9 are numbers (1e9 was text); whatever loads is finite and within the key's own bounds."""
+    text = NUMBER_FORMS[form](number)
+    try:
+        config = load_config(overrides=[f"{key}={text}"])
+    except ConfigError as exc:
+        assert key.startswith(exc.key) and len(str(exc)) < 200  # the key, or its section for a cross-field rule
+        return
+    section, *path = key.split(".")
+    value = getattr(config, section)
+    for part in path:
+        value = getattr(value, part)
+    assert math.isfinite(value) and value == float(text)
+
+
+@FILES
+@given(st.integers(0, 3), st.binary(max_size=40))
+def test_config_files_past_the_size_limit_are_refused_without_reading_them_whole(extra, tail) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "big.yaml"
+        head = b"sim:\n  seed: 1\n"
+        path.write_bytes(head + b"#" * (MAX_CONFIG_BYTES - len(head)) + bytes([extra]) * extra + tail)
+        with pytest.raises(ConfigError, match="larger than 1048576 bytes") if extra or tail else contextlib.suppress(
+            ConfigError
+        ):  # fmt: skip
+            load_config(path)
+
+
 # -- model and calibration files ------------------------------------------------------------------------------------
 DEFAULT_MODEL = (ROOT / "models" / "mono_cnn_default.pt").read_bytes()
 
@@ -242,5 +284,29 @@ def test_damaged_calibrations_load_or_raise_calibration_error(calibration, seed,
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "calib.yaml"
         path.write_bytes(mutated(calibration, random.Random(seed), edits))
+        with contextlib.suppress(CalibrationError):
+            StereoCalibration.load(path)
+
+
+# What cv2.FileStorage wrote for the ideal calibration before issue 21; two bytes changed by this seed made its
+# parser write out of bounds (`free(): invalid next size (fast)`, SIGABRT) in 1 of 3 flights, 29 of 30 loads.
+OPENCV_CALIBRATION = (ROOT / "tests" / "drone_ssl" / "stereo" / "opencv_written_calibration.yaml").read_bytes()
+HEAP_CORRUPTING_SEED = 3949742838
+
+
+def test_the_calibration_that_corrupted_opencvs_heap_is_a_calibration_error(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.yaml"
+    path.write_bytes(mutated(OPENCV_CALIBRATION, random.Random(HEAP_CORRUPTING_SEED), 2))
+    for _ in range(30):  # in a loop: the abort came from a corrupted heap, on a later allocation
+        with pytest.raises(CalibrationError, match="is damaged or not an OpenCV YAML calibration"):
+            StereoCalibration.load(path)
+
+
+@FILES
+@given(st.integers(0, 2**32), st.integers(1, 6))
+def test_damaged_opencv_written_calibrations_load_or_raise_calibration_error(seed, edits) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "calib.yaml"
+        path.write_bytes(mutated(OPENCV_CALIBRATION, random.Random(seed), edits))
         with contextlib.suppress(CalibrationError):
             StereoCalibration.load(path)

@@ -84,3 +84,4 @@ def test_bad_arguments_exit_non_zero_with_one_clear_line(args: list[str], messag
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+    assert not (tmp_path / "run").exists()  # refused before take-off: nothing left behind

@@ -68,6 +68,26 @@ def test_retrain_then_evaluate_report_and_export(logs: list[Path], tmp_path: Pat
     assert "--export DIR is deprecated" in capsys.readouterr().err and (tmp_path / "old" / "dataset.npz").is_file()
 
 
+def test_retraining_says_what_each_log_recovered_and_refuses_one_below_the_floor(
+    logs: list[Path], tmp_path: Path, monkeypatch, capsys
+) -> None:
+    cut, stub = tmp_path / "cut.mcap", tmp_path / "stub.mcap"
+    data = logs[0].read_bytes()
+    cut.write_bytes(data[: len(data) * 3 // 4])
+    stub.write_bytes(data[: len(data) // 6])
+    args = ("--retrain", "--epochs", "1", "--batch-size", "8", "--workers", "0", "--val", logs[2])
+    assert replay_here(monkeypatch, cut, logs[1], *args, "--out", tmp_path / "run") == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("read: ")]
+    assert len(lines) == 3 and "cut.mcap: recovered" in lines[0] and "file truncated" in lines[0]
+    assert "stereo-labelled frames usable" in lines[0] and "b.mcap: recovered 30 frames" in lines[1]
+    read = json.loads((tmp_path / "run" / "validation.json").read_text())["logs_read"]
+    assert read[0]["truncated"] and read[0]["read"] == lines[0].removeprefix("read: ")
+    assert replay_here(monkeypatch, stub, logs[1], *args, "--out", tmp_path / "refused") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "training log" in err[0] and "fewer than the 20 retraining needs" in err[0], err
+    assert not (tmp_path / "refused" / "mono_cnn.pt").exists()
+
+
 def test_a_truncated_log_is_replayed_up_to_where_it_ends(logs: list[Path], tmp_path: Path, monkeypatch) -> None:
     cut = tmp_path / "cut.mcap"
     cut.write_bytes(logs[0].read_bytes()[: logs[0].stat().st_size * 2 // 3])

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from drone_ssl.errors import SaveError
 from drone_ssl.flightlog import FlightLogReader
 from drone_ssl.flightlog.images import decode_png, depth_from_png16, depth_to_png16, encode_png
 from drone_ssl.replay.errors import ReplayError
@@ -137,6 +138,9 @@ def export_dataset(logs: Sequence[Path], out: Path) -> dict:
         _write_npz(work, rows, shape, logs)
         (work / "README.txt").write_text(README)
         os.replace(work, out)
+    except OSError as exc:  # a full disk or a read-only folder: one line, and no half-written dataset
+        shutil.rmtree(work, ignore_errors=True)
+        raise SaveError(str(out), f"{exc.strerror or exc}; check the folder (free space, access)") from exc
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from drone_ssl.atomic_file import write_text_atomically
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.flight_report import plot_flight, summarise, summary_table
 from drone_ssl.flight_stats import FlightStats
@@ -137,5 +138,5 @@ def write_report(log: Path, out: Path, perception: PerceptionConfig, target_tpr:
     )
     figures["read"] = describe(replay.reports[0]) if replay.reports else "not read"
     summary = out / "summary.md"
-    summary.write_text(_markdown(log, reader, figures, events, plots))
+    write_text_atomically(summary, _markdown(log, reader, figures, events, plots))
     return [*plots, summary]

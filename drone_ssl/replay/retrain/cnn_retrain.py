@@ -16,9 +16,9 @@ from drone_ssl.mono.cnn_model import MonoDepthNet
 from drone_ssl.mono.cnn_trainer import CnnTrainer
 from drone_ssl.mono.onnx_export import export_onnx
 from drone_ssl.replay.errors import PeerFailedError, ReplayError
-from drone_ssl.replay.logs import image_shape
+from drone_ssl.replay.logs import LogRecovery, image_shape, recover_logs
 from drone_ssl.replay.models import MODEL_FILES
-from drone_ssl.replay.outputs import atomic_write, write_json
+from drone_ssl.replay.outputs import write_json
 from drone_ssl.replay.retrain.dataset import LogSampleDataset, batches, make_loader
 from drone_ssl.replay.retrain.distributed import FAILED, OUT_OF_DATA, READY, DistContext, DistributedNet, agree, total
 from drone_ssl.replay.retrain.retrain_options import VALIDATION_FILE, RetrainOptions, RetrainResult
@@ -78,6 +78,7 @@ class _Run:
         self.trainer = CnnTrainer(perception, width, height, seed=options.seed + context.rank, model=model)
         self.step, self.epoch, self.position, self.samples_before = 0, 0, 0, 0
         self.history: list[dict[str, Any]] = []
+        self.recovered: list[LogRecovery] = []  # what rank 0 read from each log, for the screen and validation.json
         if state is not None:
             self.trainer.optimizer.load_state_dict(state.optimizer)
             if context.is_main:
@@ -125,7 +126,7 @@ class _Run:
     def _save(self) -> None:
         started = time.perf_counter()
         metadata = self.trainer.metadata()
-        atomic_write(self.model_path, lambda tmp: save_checkpoint(tmp, self.net, metadata))
+        save_checkpoint(self.model_path, self.net, metadata)
         state = TrainState(
             step=self.step,
             epoch=self.epoch,
@@ -142,7 +143,9 @@ class _Run:
             samples=self.samples_before + self._all_samples_here(),
         )
         save_state(self.out / RESUME_FILE, state)
-        write_json(self.out / VALIDATION_FILE, {"logs": self.logs, "val_logs": self.val_logs, "history": self.history})
+        logs_read = [r.as_dict() for r in self.recovered]
+        write_json(self.out / VALIDATION_FILE, {"logs": self.logs, "val_logs": self.val_logs, "logs_read": logs_read,
+                                                "history": self.history})  # fmt: skip
         self.saved_step = self.step
         self.overhead_s += time.perf_counter() - started
 
@@ -160,9 +163,11 @@ class _Run:
     # -- every process ----------------------------------------------------------------------------------------
     def run(self) -> RetrainResult:
         options = self.options
-        if self.context.is_main and self.step == 0 and not self.history:
-            try:
-                self._validate()  # the baseline: what training has to beat (and a bad --val fails before any write)
+        if self.context.is_main:
+            try:  # what each log recovered, a log below the floor refused; then the baseline training has to beat
+                self.recovered = recover_logs(options.logs, options.val_logs, options.min_log_frames)
+                if self.step == 0 and not self.history:
+                    self._validate()  # a bad --val fails before any write
             except Exception as e:
                 if not self.context.distributed:
                     raise
@@ -197,6 +202,7 @@ class _Run:
             workers=options.workers,
             resumed_from_step=self.resumed_from,
             history=self.history,
+            logs_read=[r.as_dict() for r in self.recovered],
         )
 
     def _epoch(self) -> None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drone_ssl.replay.logs import MIN_LOG_FRAMES
+
 VALIDATION_FILE = "validation.json"
 
 
@@ -28,6 +30,7 @@ class RetrainOptions:
     threads: int | None = None  # torch threads per process (default: the cores the loaders leave, shared)
     target_tpr: float = 0.95  # the ROC rule that picks the validation threshold
     progress: bool = True
+    min_log_frames: int = MIN_LOG_FRAMES  # a log with fewer stereo-labelled frames is refused
 
 
 @dataclass
@@ -42,6 +45,7 @@ class RetrainResult:
     workers: int
     resumed_from_step: int
     history: list[dict[str, Any]] = field(default_factory=list)
+    logs_read: list[dict[str, Any]] = field(default_factory=list)  # LogRecovery.as_dict of each log (rank 0)
 
     @property
     def samples_per_s(self) -> float:

@@ -12,9 +12,9 @@ from tqdm import tqdm
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
 from drone_ssl.replay.errors import ReplayError
-from drone_ssl.replay.logs import image_shape
+from drone_ssl.replay.logs import image_shape, recover_logs
 from drone_ssl.replay.models import MODEL_FILES
-from drone_ssl.replay.outputs import atomic_write, write_json
+from drone_ssl.replay.outputs import write_json
 from drone_ssl.replay.retrain.dataset import LogSampleDataset, batches, make_loader
 from drone_ssl.replay.retrain.retrain_options import VALIDATION_FILE, RetrainOptions, RetrainResult
 from drone_ssl.replay.retrain.run_folder import retrain_folder
@@ -42,6 +42,7 @@ def retrain_textons(options: RetrainOptions, perception: PerceptionConfig) -> Re
     if options.resume:
         raise ReplayError("--resume is for the CNN; texton retraining is two passes over the logs, run it again")
     out = retrain_folder(options.out, MODEL_FILES["textons"], resume=False)
+    logs_read = [r.as_dict() for r in recover_logs(options.logs, options.val_logs, options.min_log_frames)]
     shape = image_shape(options.logs[0])
     dataset = LogSampleDataset(options.logs, options.batch_size, shape, shuffle_buffer=1, seed=options.seed)
     rng = np.random.default_rng(options.seed)
@@ -75,11 +76,11 @@ def retrain_textons(options: RetrainOptions, perception: PerceptionConfig) -> Re
     figures = validate(estimator, options.val_logs, perception.avoid_distance_m, options.target_tpr)
     history = [{"step": 0, "epoch": 1, "samples": seen, "buffer": len(features), **figures}]
     model = out / MODEL_FILES["textons"]
-    atomic_write(model, estimator.save)
+    estimator.save(model)
     logs = [str(p.resolve()) for p in options.logs]
     val_logs = [str(p.resolve()) for p in options.val_logs]
-    write_json(out / VALIDATION_FILE, {"logs": logs, "val_logs": val_logs, "history": history})
+    write_json(out / VALIDATION_FILE, {"logs": logs, "val_logs": val_logs, "logs_read": logs_read, "history": history})
     return RetrainResult(
         model=model, steps=0, epochs_done=1, samples=seen, train_seconds=train_seconds, processes=1,
-        threads=1, workers=options.workers, resumed_from_step=0, history=history,
+        threads=1, workers=options.workers, resumed_from_step=0, history=history, logs_read=logs_read,
     )  # fmt: skip

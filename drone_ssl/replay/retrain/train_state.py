@@ -8,8 +8,9 @@ from typing import Any
 
 import torch
 
+from drone_ssl.atomic_file import write_atomically
+from drone_ssl.mono.checkpoint import torch_bytes
 from drone_ssl.replay.errors import ReplayError
-from drone_ssl.replay.outputs import atomic_write
 
 FORMAT_VERSION = 1
 RESUME_FILE = "resume.pt"
@@ -36,7 +37,7 @@ class TrainState:
 
 def save_state(path: Path, state: TrainState) -> None:
     payload = {"format_version": FORMAT_VERSION, **asdict(state)}
-    atomic_write(path, lambda tmp: torch.save(payload, str(tmp)))
+    write_atomically(path, lambda f: f.write(torch_bytes(payload)))
 
 
 def load_state(path: Path) -> TrainState:

@@ -156,3 +156,20 @@ def test_several_threads_may_log(tmp_path: Path) -> None:
     reader = FlightLogReader(tmp_path / "a.mcap")
     assert [f.index for f in reader.frames()] == list(range(30))
     assert sorted(e.data["step"] for e in reader.events() if e.kind == "learner") == list(range(50))
+
+
+def test_a_disk_too_full_for_the_header_leaves_no_log_and_no_traceback(tmp_path: Path, monkeypatch) -> None:
+    """With 4 KB free the header's flush failed, and closing the file failed again inside mcap_sink."""
+    import io
+
+    from drone_ssl.flightlog import mcap_sink
+
+    class FullDisk(io.BufferedWriter):
+        def flush(self) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    real_open = open
+    monkeypatch.setattr(mcap_sink, "open", lambda p, mode: FullDisk(real_open(p, "wb", buffering=0)), raising=False)
+    with pytest.raises(FlightLogError, match="cannot start flight log .*No space left on device"):
+        FlightLogWriter(tmp_path / "a.mcap", "", {}, {})
+    assert list(tmp_path.iterdir()) == []

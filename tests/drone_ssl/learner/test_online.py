@@ -134,3 +134,21 @@ def test_a_given_model_is_validated_on_its_first_window() -> None:
             assert metrics is None  # untrained weights are never scored
         else:
             assert metrics.learning_round == expected_round and metrics.n == 20 and metrics.roc_auc == 1.0
+
+
+def test_a_model_the_training_process_cannot_save_leaves_it_training(tmp_path) -> None:
+    """A full disk (here: a file where the folder should be) is a SaveError; the child lives on, not 'died'."""
+    from drone_ssl.errors import SaveError
+    from drone_ssl.learner.training_process import TrainingProcess
+
+    config = load_config()
+    (tmp_path / "afile").write_text("x")
+    process = TrainingProcess(config.learner, config.perception, (config.camera.width, config.camera.height))
+    try:
+        with pytest.raises(SaveError, match="afile/mono_cnn.pt"):
+            process.save(tmp_path / "afile" / "mono_cnn.pt")
+        assert process.alive and process.sync(timeout_s=30) == 0
+        process.save(tmp_path / "mono_cnn.pt")
+        assert (tmp_path / "mono_cnn.pt").stat().st_size > 0
+    finally:
+        process.close()

@@ -164,3 +164,32 @@ def test_new_weights_that_output_nan_are_never_swapped_in(saved) -> None:
         future.result(timeout=30)
     assert estimator.version == 0 and estimator.predict(images[0]).distance_m is not None
     estimator.close()
+
+
+def test_a_full_disk_is_a_save_error_not_torchs_runtime_error(saved, tmp_path, monkeypatch) -> None:
+    """torch.save straight into a file on a full disk raised its own RuntimeError and left a 0-byte file."""
+    import errno
+
+    import drone_ssl.atomic_file as atomic_file
+    from drone_ssl.errors import SaveError
+
+    _, trainer, _ = saved
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic_file.os, "fsync", full)
+    with pytest.raises(SaveError, match="mono_cnn.pt: No space left on device"):
+        trainer.save(tmp_path / "mono_cnn.pt")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_past_the_largest_network_is_refused_before_torch_reads_it(tmp_path, monkeypatch) -> None:
+    import drone_ssl.mono.checkpoint as checkpoint
+
+    big = tmp_path / "big.pt"
+    big.write_bytes(bytes(1024))
+    monkeypatch.setattr(checkpoint, "MAX_CHECKPOINT_BYTES", 512)
+    monkeypatch.setattr(checkpoint.torch, "load", lambda *a, **k: pytest.fail("torch.load was called"))
+    with pytest.raises(CheckpointError, match="is larger than 0 MiB"):
+        load_checkpoint(big)

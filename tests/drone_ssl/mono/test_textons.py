@@ -148,3 +148,27 @@ def test_array_sizes_are_read_from_the_headers_before_numpy_allocates_them(tmp_p
         archive.writestr("features.npy", header.getvalue())
     with pytest.raises(CheckpointError, match="features is larger than"):
         TextonKnnEstimator.load(path, perception)
+
+
+def test_a_full_disk_leaves_no_half_written_model(walls, tmp_path, monkeypatch) -> None:
+    import errno
+
+    import drone_ssl.atomic_file as atomic_file
+    from drone_ssl.errors import SaveError
+
+    images, distances = walls(20)
+    estimator = TextonKnnEstimator(PERCEPTION)
+    for image, distance in zip(images, distances, strict=True):
+        estimator.add(image, distance)
+    estimator.retrain()
+    estimator.save(tmp_path / "mono_textons.npz")  # a file object: numpy appends no second .npz
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mono_textons.npz"]
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic_file.os, "fsync", full)
+    before = (tmp_path / "mono_textons.npz").read_bytes()
+    with pytest.raises(SaveError, match="mono_textons.npz: No space left on device"):
+        estimator.save(tmp_path / "mono_textons.npz")
+    assert (tmp_path / "mono_textons.npz").read_bytes() == before and len(list(tmp_path.iterdir())) == 1

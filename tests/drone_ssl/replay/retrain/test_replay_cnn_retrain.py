@@ -4,6 +4,7 @@ where it stopped, and refuses bad input without touching what is already written
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -108,7 +109,7 @@ def test_logs_without_stereo_labels_are_an_error_and_write_no_model(flights: lis
     with pytest.raises(ReplayError, match="no stereo-labelled frames"):
         retrain_cnn(DistContext(), options([*blind, flights[2]], tmp_path / "run"), PERCEPTION)
     assert not (tmp_path / "run" / "mono_cnn.pt").exists()
-    with pytest.raises(ReplayError, match="hold no stereo labels to validate against"):
+    with pytest.raises(ReplayError, match=r"held-out log .*a.mcap holds no stereo-labelled frames, fewer than the 20"):
         retrain_cnn(DistContext(), options([*flights[:2], blind[0]], tmp_path / "run2"), PERCEPTION)
 
 
@@ -135,3 +136,31 @@ def test_a_start_model_for_another_camera_size_is_refused(flights: list[Path], t
     with pytest.raises(CheckpointError, match="expects 128x96 images but the camera gives 64x48"):
         retrain_cnn(DistContext(), options(flights, tmp_path / "run", init_model=other), PERCEPTION)
     assert not np.any([p.suffix == ".pt" for p in (tmp_path / "run").glob("*")])
+
+
+def test_what_each_log_recovered_is_reported_and_a_log_below_the_floor_is_refused(
+    flights: list[Path], tmp_path: Path
+) -> None:
+    """Before, a truncated or bit-flipped log trained without a word (once on 1 sample of 301)."""
+    cut = tmp_path / "cut" / "flight.mcap"
+    cut.parent.mkdir()
+    data = flights[0].read_bytes()
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    result = retrain_cnn(DistContext(), options([cut, *flights[1:]], tmp_path / "run", epochs=1), PERCEPTION)
+    read = json.loads((tmp_path / "run" / "validation.json").read_text())["logs_read"]
+    assert read == result.logs_read and [r["log"] for r in read] == ["cut/flight.mcap", *(
+        f"{p.parent.name}/{p.name}" for p in (flights[1], flights[2]))]  # fmt: skip
+    assert read[0]["truncated"] and not read[0]["complete"] and 20 <= read[0]["labelled_frames"] < 60
+    line = read[0]["read"]
+    assert "file truncated" in line and f"{read[0]['labelled_frames']} stereo-labelled frames usable" in line
+    assert read[1]["complete"] and read[1]["labelled_frames"] == 60 and read[1]["problems_skipped"] == 0
+    stub = tmp_path / "stub" / "flight.mcap"
+    stub.parent.mkdir()
+    stub.write_bytes(data[: len(data) // 8])  # a few frames left
+    with pytest.raises(ReplayError, match=r"training log stub/flight.mcap holds only \d+ stereo-labelled frames, "
+                                          r"fewer than the 20 .*file truncated.*lower --min-frames"):  # fmt: skip
+        retrain_cnn(DistContext(), options([stub, *flights[1:]], tmp_path / "run2"), PERCEPTION)
+    assert not (tmp_path / "run2" / "mono_cnn.pt").exists()
+    low = retrain_cnn(DistContext(), options([stub, *flights[1:]], tmp_path / "run3", epochs=1, min_log_frames=1),
+                      PERCEPTION)  # fmt: skip
+    assert low.logs_read[0]["labelled_frames"] < 20
