@@ -6,6 +6,8 @@ import os
 import signal
 import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -147,6 +149,18 @@ def test_a_bad_model_stops_fly_py_with_one_line_before_it_connects(flights, tmp_
     ), flight.stderr
 
 
+@contextmanager
+def emulated_drone(tmp_path: Path) -> Iterator[tuple[ARDroneEmulator, Path]]:
+    """The AR.Drone emulator on loopback (a small room) and an ideal calibration file for its stereo stream."""
+    config = load_config(overrides=["sim.seed=2", "sim.obstacles.count=2"])
+    cam = config.camera
+    calib = tmp_path / "calib.yaml"
+    StereoCalibration.ideal(cam.width, cam.height, cam.hfov_deg, cam.baseline_m).save(calib)
+    with ARDroneEmulator(SimDrone(config), EmulatorPorts.ephemeral(), model=config.drone,
+                         timing=Timing(demo_hz=60.0)) as emulator:  # fmt: skip
+        yield emulator, calib
+
+
 def _emulator_args(emulator: ARDroneEmulator, out: Path) -> list[str]:
     p = emulator.ports
     return [
@@ -157,12 +171,7 @@ def _emulator_args(emulator: ARDroneEmulator, out: Path) -> list[str]:
 
 
 def test_ctrl_c_twice_on_the_real_drone_path_lands_within_100_ms(flights, tmp_path: Path) -> None:
-    config = load_config(overrides=["sim.seed=2", "sim.obstacles.count=2"])
-    cam = config.camera
-    calib = tmp_path / "calib.yaml"
-    StereoCalibration.ideal(cam.width, cam.height, cam.hfov_deg, cam.baseline_m).save(calib)
-    with ARDroneEmulator(SimDrone(config), EmulatorPorts.ephemeral(), model=config.drone,
-                         timing=Timing(demo_hz=60.0)) as emulator:  # fmt: skip
+    with emulated_drone(tmp_path) as (emulator, calib):
         out = tmp_path / "run"
         flight = FlightProcess([*_emulator_args(emulator, out), "--stereo", emulator.stereo_url, "--calib", str(calib)])
         flights.append(flight)
@@ -194,12 +203,7 @@ def test_a_motor_cut_mid_flight_ends_fly_py_with_an_emergency_and_it_never_takes
 ) -> None:
     """The cut ends the flight (exit 2, one line, ended_by 'emergency: ...', the event in the log); clearing the
     emergency 5 s later leaves the drone on the floor: no take-off bit and no moving PCMD after the cut."""
-    config = load_config(overrides=["sim.seed=2", "sim.obstacles.count=2"])
-    cam = config.camera
-    calib = tmp_path / "calib.yaml"
-    StereoCalibration.ideal(cam.width, cam.height, cam.hfov_deg, cam.baseline_m).save(calib)
-    with ARDroneEmulator(SimDrone(config), EmulatorPorts.ephemeral(), model=config.drone,
-                         timing=Timing(demo_hz=60.0)) as emulator:  # fmt: skip
+    with emulated_drone(tmp_path) as (emulator, calib):
         seen: list[tuple[float, at.AtCommand]] = []
         accept = emulator.machine.on_command
         emulator.machine.on_command = lambda now, command: (seen.append((now, command)), accept(now, command))
@@ -239,12 +243,7 @@ def test_the_trainer_failing_on_the_real_drone_path_lands_and_says_one_true_thin
 ) -> None:
     """On the emulator the trainer learns in a background thread: killed, or stopped past its bound, the flight
     lands and ends with one line naming it (before: 'died (exit code None)' beside 'gone (exit code -9)')."""
-    config = load_config(overrides=["sim.seed=2", "sim.obstacles.count=2"])
-    cam = config.camera
-    calib = tmp_path / "calib.yaml"
-    StereoCalibration.ideal(cam.width, cam.height, cam.hfov_deg, cam.baseline_m).save(calib)
-    with ARDroneEmulator(SimDrone(config), EmulatorPorts.ephemeral(), model=config.drone,
-                         timing=Timing(demo_hz=60.0)) as emulator:  # fmt: skip
+    with emulated_drone(tmp_path) as (emulator, calib):
         out = tmp_path / "run"
         flight = FlightProcess([*_emulator_args(emulator, out), "--stereo", emulator.stereo_url, "--calib", str(calib),
                                 "--set", "learner.trainer_timeout_s=3"])  # fmt: skip
