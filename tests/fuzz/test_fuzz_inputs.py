@@ -1,5 +1,9 @@
 """Fuzzing every input from outside: navdata, PaVE, AT (through the emulator), config files and overrides, model
-and calibration files. Each must give a value or its own typed error, never another exception; bounded for CI."""
+and calibration files. Each must give a value or its own typed error, never another exception; bounded for CI.
+
+CI runs these derandomized (the "ci" Hypothesis profile): the same examples every run. Exploring for new failures
+is `python -m pytest tests/fuzz --hypothesis-profile=explore`; each failure it finds is pinned below as an
+`@example` of its test."""
 
 from __future__ import annotations
 
@@ -32,8 +36,11 @@ from sim.ardrone_emulator.config_table import default_table
 from sim.ardrone_emulator.flight_state import FlightStateMachine
 
 ROOT = Path(__file__).resolve().parents[2]
-QUICK = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FILES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The profile (tests/conftest.py) sets how hard to look: "ci", the default, is derandomized (the same examples on
+# every run) with Hypothesis' 100 examples, so SCALE is 1; "explore" draws fresh examples, 20 times as many.
+SCALE = settings.default.max_examples / 100
+QUICK = settings(max_examples=round(300 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FILES = settings(max_examples=round(60 * SCALE), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def mutated(data: bytes, rng: random.Random, edits: int) -> bytes:

@@ -31,8 +31,14 @@ def test_loss_falls_on_a_small_set(walls) -> None:
     for _ in range(100):  # batch norm's running statistics need a few dozen steps beyond the training loss
         trainer.step(images, distances, depth)
     last = errors()
-    assert last[0] < 0.5 * first[0] and last[1] < 0.65 * first[1]
+    # Measured last / first on an AVX-512 Xeon, wall set 1 with trainer seeds 0-2 under torch's own kernels there
+    # (AVX512), ATEN_CPU_CAPABILITY=avx2 (bit for bit the AVX512 figures), =default, and ONEDNN_MAX_CPU_ISA=AVX2
+    # MKL_ENABLE_INSTRUCTIONS=AVX2, plus trainer seeds 3-4 and wall sets 2-5 on AVX512, wall set 4 on all:
+    # distance 0.075-0.44 (the 0.44: seed 2 on the portable kernels; this test's seed 0: 0.15-0.22), depth 0.11-0.30.
+    assert last[0] < 0.7 * first[0] and last[1] < 0.65 * first[1], (last, first)
     predicted = np.exp(trainer.predict_log_distance(images))
+    # Median |log error| on this set, same runs: 0.046-0.164 (seed 0: 0.07-0.14); always answering the median
+    # distance scores 0.44 here. (Other wall sets learn differently: set 4 reaches 0.39 on AVX512, 0.09 elsewhere.)
     assert np.median(np.abs(np.log(predicted / distances))) < 0.3
     assert trainer.stats["steps"] == 102 and trainer.stats["samples"] == 102 * 16
 

@@ -65,6 +65,8 @@ def test_ground_truth_only_feeds_statistics_not_learning() -> None:
 
 
 def test_a_seeded_flight_is_deterministic() -> None:
+    """README and ARCHITECTURE.md: on one machine and kernel set a seed gives the same flight bit for bit, learner
+    included (across kernel sets it does not: tests/scripts/test_fly_determinism.py)."""
     _, a, wa = flight()
     _, b, wb = flight()
     assert [(f.phase, f.position, f.stereo_m, f.mono_m) for f in a.trace] == [
