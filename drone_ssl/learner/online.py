@@ -28,7 +28,7 @@ class OnlineLearner:
 
     Every labelled frame enters a validation window of the most recent samples (never trained on); when it
     leaves the window it joins the training set. In the simulator `advance(t)` runs a fixed amount of training
-    per simulated second, so a flight is deterministic and independent of the machine's speed; on a real drone
+    per simulated second, so a flight does not depend on the machine's speed or load; on a real drone
     `start()` trains in a background thread and publishes new weights without ever blocking inference.
     """
 

@@ -7,9 +7,9 @@ from dataclasses import asdict, dataclass, field
 from lab.experiment.errors import ExperimentError
 
 # What each condition flies (fly.py --strategy). persistent_cut and transfer build on the persistent run:
-# persistent_cut cuts stereo a fixed delay after that run's own switch time (the flight is deterministic for
-# a seed, so it replays that run exactly up to the cut); transfer starts from the model that run saved and
-# flies it, still as `persistent`, in the next seed's room (unseen textures and layout).
+# persistent_cut cuts stereo a fixed delay after that run's own switch time (a flight repeats bit for bit for a
+# seed on one machine and kernel set, so it replays that run exactly up to the cut); transfer starts from the
+# model that run saved and flies it, still as `persistent`, in the next seed's room (unseen textures and layout).
 STRATEGY_OF = {
     "stereo": "stereo",
     "naive": "naive",
