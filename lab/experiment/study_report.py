@@ -29,18 +29,17 @@ MAE and the ROC AUC of the "obstacle within perception.avoid_distance_m" decisio
 on every frame, in every phase) against the simulator's free distance ahead (evaluation-only ground truth) and
 against the stereo label; the stereo label's own error is measured against the same ground truth.
 
-**Protocols.** `persistent_cut` flies the same seed as the persistent run and cuts stereo (`fly.py
---cut-stereo-at`) a fixed delay after *that run's own switch time*: a seeded flight repeats bit for bit on one
-machine and kernel set (run both there), so it replays the persistent run up to the cut and the cut always
-falls in mono flight; a seed whose persistent run never switched (or too late) is skipped, with the reason
-below. `transfer` starts from the model the persistent run of seed *s* saved (`fly.py --model`) and flies
-the next seed's room — other textures, lighting and layout — still as `persistent`: the arbiter trusts the model only after the held-out test in the new room passes, and
-mono keeps learning from the new room's stereo. Its drop is the learned level (the source run's mono AUC vs
-truth over its last minute) minus the AUC in the unseen room's first window; it has recovered at the start of
-the first window within {RECOVERY_TOLERANCE} AUC of that level. "From scratch" is the persistent run that
-learned the same room with no model. The arbiter counts learning rounds per flight, so even a good model switches
-no earlier than the first round in the new room allows.
-"""
+**Protocols.** `persistent_cut` flies the same seed as the persistent run and cuts stereo (`fly.py --cut-stereo-at`)
+a fixed delay after *that run's own switch time*: a seeded flight repeats bit for bit on one machine and kernel set
+(run both there), so it replays the persistent run up to the cut and the cut always falls in mono flight; a seed
+whose persistent run never switched (or too late) is skipped, with the reason below. `transfer` starts from the
+model the persistent run of seed *s* saved (`fly.py --model`) and flies the next seed's room — other textures,
+lighting and layout — still as `persistent`: the arbiter trusts the model only after the held-out test in the new
+room passes, and mono keeps learning from the new room's stereo. Its drop is the learned level (the source run's
+mono AUC vs truth over its last minute) minus the AUC in the unseen room's first window; it has recovered at the
+start of the first window within {RECOVERY_TOLERANCE} AUC of that level. "From scratch" is the persistent run that
+learned the same room with no model. The arbiter counts learning rounds per flight, so even a good model switches no
+earlier than the first round in the new room allows. """
 
 
 def _section(title: str, body: str) -> str:
