@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from drone_ssl.arbiter.corridor import ahead, nearest_ahead
+from drone_ssl.arbiter.corridor import ahead, nearest, nearest_ahead
 from drone_ssl.arbiter.criteria import fallback_reason, switch_reason
 from drone_ssl.arbiter.decision import Decision
 from drone_ssl.arbiter.events import OverrideEvent, PhaseSwitch
@@ -113,18 +113,18 @@ class Arbiter:
         self._mono_missing = 0 if mono is not None and mono.distance_m is not None else self._mono_missing + 1
         switch = self._follow_cues(t, stereo)
         mono_ahead = self._mono_ahead(mono)
+        stereo_ahead = None if stereo is None else self._ahead(stereo.distance_m, stereo.profile_m)
         if self.phase is Phase.STEREO:
-            decision = self._stereo_decision(t, stereo)
+            decision = self._stereo_decision(t, stereo, stereo_ahead)
         elif self.phase is Phase.SAFE:
             camera_up = stereo is not None  # the images arrive: looking elsewhere may find texture
             decision = Decision(t, Phase.SAFE, None, False, None, None, self.avoid_distance_m, camera_up=camera_up)
         else:
-            decision = self._mono_decision(t, stereo, mono, mono_ahead)
+            decision = self._mono_decision(t, stereo, mono, mono_ahead, stereo_ahead)
         if decision.override_event is not None:
             self._count_override(decision.override_event)
-        stereo_ahead = None if stereo is None else self.nearest_ahead(stereo.distance_m, stereo.profile_m)
-        mono_m = mono_ahead[0] if mono_ahead[0] is not None else mono_ahead[1]
-        return replace(decision, switch=switch, mono_ahead_m=mono_m, stereo_ahead_m=stereo_ahead)
+        stereo_m = None if stereo_ahead is None else nearest(stereo_ahead)
+        return replace(decision, switch=switch, mono_ahead_m=nearest(mono_ahead), stereo_ahead_m=stereo_m)
 
     def _mono_ahead(self, mono: MonoReading | None) -> tuple[float | None, float | None]:
         """(mono's decision distance: the median of its last `mono_smoothing_frames`, None while blind; its corridor
@@ -239,9 +239,11 @@ class Arbiter:
         the learner validates mono on exactly this, so what is validated is what flies."""
         return nearest_ahead(distance_m, profile_m, self.hfov_deg, self.config.corridor_half_width_m)
 
-    def _stereo_decision(self, t: float, stereo: StereoReading | None) -> Decision:
-        assert stereo is not None  # STEREO is only chosen with stereo up
-        d, corridor = self._ahead(stereo.distance_m, stereo.profile_m)
+    def _stereo_decision(
+        self, t: float, stereo: StereoReading | None, ahead: tuple[float | None, float | None] | None
+    ) -> Decision:
+        assert stereo is not None and ahead is not None  # STEREO is only chosen with stereo up
+        d, corridor = ahead
         obstacle = _below(self.avoid_distance_m, d, corridor)
         return Decision(
             t, Phase.STEREO, "stereo", obstacle, d, stereo.profile_m, self.avoid_distance_m, clear_m=self.stereo_clear_m
@@ -253,6 +255,7 @@ class Arbiter:
         stereo: StereoReading | None,
         mono: MonoReading | None,
         ahead: tuple[float | None, float | None],
+        stereo_ahead: tuple[float | None, float | None] | None,
     ) -> Decision:
         profile = mono.profile_m if mono is not None else None
         d, corridor = ahead
@@ -260,9 +263,9 @@ class Arbiter:
         clear = self.mono_clear_m
         if self.phase is Phase.MONO_ONLY or not self.strategy.training_wheels:
             return Decision(t, self.phase, "mono", obstacle, d, profile, self.mono_threshold_m, clear_m=clear)
-        assert stereo is not None  # MONO is only chosen with stereo up
-        stereo_d, stereo_corridor = self._ahead(stereo.distance_m, stereo.profile_m)
-        stereo_nearest = stereo_corridor if stereo_d is None else stereo_d
+        assert stereo is not None and stereo_ahead is not None  # MONO is only chosen with stereo up
+        stereo_d = stereo_ahead[0]
+        stereo_nearest = nearest(stereo_ahead)
         event = self.wheels.update(t, stereo_nearest, d, obstacle, self.mono_threshold_m)
         counter = self.wheels.counter
         if self.wheels.latched:

@@ -45,5 +45,10 @@ def nearest_ahead(
 ) -> float | None:
     """The one distance a cue's obstacle decision compares with its threshold: "obstacle" is exactly
     `nearest_ahead(...) < threshold` (the decision distance, or the corridor's while the centre is blind)."""
-    decision, corridor = ahead(distance_m, profile_m, hfov_deg, half_width_m)
+    return nearest(ahead(distance_m, profile_m, hfov_deg, half_width_m))
+
+
+def nearest(pair: tuple[float | None, float | None]) -> float | None:
+    """The distance an `ahead` pair's decision compares: the decision distance, or the corridor's while blind."""
+    decision, corridor = pair
     return corridor if decision is None else decision
