@@ -1,7 +1,7 @@
-"""`python -m app COMMAND [ARGS]`: the same as the `drone-ssl` console command."""
+"""`python -m drone_ssl_app COMMAND [ARGS]`: the same as the `drone-ssl` console command."""
 
 import sys
 
-from app.console import main
+from drone_ssl_app.console import main
 
 sys.exit(main())

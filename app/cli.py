@@ -14,9 +14,10 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from app.config import Config, load_config
-from app.exit_signals import FlightInterrupted
 from drone_ssl.errors import DroneSSLError
+from drone_ssl_app.config import Config, load_config
+from drone_ssl_app.exit_signals import FlightInterrupted
+from drone_ssl_models import shipped_model
 
 EXIT_BAD_INPUT = 2
 INTERRUPTED_BY = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
@@ -68,26 +69,38 @@ def out_file(out: Path, default_name: str, suffixes: tuple[str, ...]) -> Path:
     return out / default_name
 
 
+SHIPPED_MODELS = {"default": ".pt", "default.pt": ".pt", "default.onnx": ".onnx"}
+
+
+def model_path(text: str) -> Path:
+    """A `--model` value: a file, or `default` (`default.onnx`) for the model every install ships."""
+    return shipped_model(SHIPPED_MODELS[text]) if text in SHIPPED_MODELS else Path(text)
+
+
+def add_model(parser: argparse._ActionsContainer, help: str) -> None:
+    """`--model PATH|default`: the one spelling of a model argument, the shipped one by name."""
+    parser.add_argument("--model", type=model_path, metavar="PATH", help=f"{help}; 'default' is the shipped model")
+
+
 def config_from_args(args: argparse.Namespace, extra: list[str] | None = None) -> Config:
     """The shipped defaults, then --config, then --set, then `extra` overrides the script derives."""
     return load_config(args.config, [*args.overrides, *(extra or [])])
 
 
-def main_guard(main: Callable[[], int]) -> None:
-    """Run a script's main: typed errors become one line on stderr and exit 2 (bugs too, with their traceback);
-    Ctrl-C exits 130, SIGTERM 143, SIGHUP 129 (a flight has landed and saved by then)."""
+def guarded(run: Callable[[], int]) -> int:
+    """Run a command and return its exit status: typed errors become one line on stderr and 2 (bugs too, with
+    their traceback); Ctrl-C 130, SIGTERM 143, SIGHUP 129 (a flight has landed and saved by then)."""
     try:
-        code = main()
+        return run()
     except DroneSSLError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        sys.exit(EXIT_BAD_INPUT)
+        return EXIT_BAD_INPUT
     except FlightInterrupted as exc:
         print(INTERRUPTED_BY.get(exc.signum, "interrupted"), file=sys.stderr)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        sys.exit(130)
+        return 130
     except Exception:  # a bug: the traceback is what a report needs, the exit code still says "error"
         traceback.print_exc()
-        sys.exit(EXIT_BAD_INPUT)
-    sys.exit(code)
+        return EXIT_BAD_INPUT

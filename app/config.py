@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from drone_ssl.airframe import DroneModelConfig
 from drone_ssl.config import BrainConfig, dump_config, load_sections
 from drone_ssl.config.loader import load_yaml_text, section
 from drone_ssl.errors import ConfigError
-from firmware_bridge.airframe import DroneModelConfig
-from firmware_bridge.config import BridgeConfig
-from sim.config import SimConfig
+from drone_ssl_bridge.config import BridgeConfig
+from drone_ssl_sim.config import SimConfig
 
 __all__ = ["Config", "default_yaml", "dump_config", "load_config", "real_flight_check"]
 
@@ -28,7 +28,7 @@ class Config(BrainConfig):
 
 def default_yaml() -> dict:
     """The shipped defaults, one documented file (app/configs/default.yaml) that mirrors the dataclasses."""
-    text = resources.files("app").joinpath("configs/default.yaml").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("configs/default.yaml").read_text(encoding="utf-8")
     return load_yaml_text(text)
 
 

@@ -6,10 +6,10 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.exit_signals import ExitSignals, FlightInterrupted
 from drone_ssl.errors import DroneDownError, DroneSSLError, SaveError
 from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.pilot import Pilot
+from drone_ssl_app.exit_signals import ExitSignals, FlightInterrupted
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.config import Config
 from drone_ssl.mono.checkpoint import CheckpointError
+from drone_ssl_app.config import Config
 
 MODEL_SUFFIXES = {"cnn": ".pt", "textons": ".npz"}
 

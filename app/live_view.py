@@ -7,9 +7,9 @@ import sys
 
 import cv2
 
-from app.view_frame import compose
 from drone_ssl.errors import DroneSSLError
 from drone_ssl.pilot import FrameResult
+from drone_ssl_app.view_frame import compose
 
 WINDOW = "drone_ssl"
 

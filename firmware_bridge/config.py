@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from drone_ssl.airframe import DroneModelConfig
 from drone_ssl.config import CameraConfig
 from drone_ssl.config.loader import section, spec
 from drone_ssl.errors import ConfigError
-from firmware_bridge.airframe import DroneModelConfig
-from firmware_bridge.cameras.config import StereoStreamConfig
+from drone_ssl_bridge.cameras.config import StereoStreamConfig
 
 PORT = {"lo": 1, "hi": 65535}
 

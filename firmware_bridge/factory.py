@@ -8,12 +8,12 @@ from pathlib import Path
 from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError
 from drone_ssl.stereo.calibration import CalibrationError, StereoCalibration
-from firmware_bridge.ardrone2.drone import ARDrone2
-from firmware_bridge.ardrone2.front_camera import FrontCamera
-from firmware_bridge.bebop2.drone import Bebop2
-from firmware_bridge.cameras.frames import StereoSource
-from firmware_bridge.cameras.stereo_stream import StereoStream
-from firmware_bridge.config import BridgeSetup
+from drone_ssl_bridge.ardrone2.drone import ARDrone2
+from drone_ssl_bridge.ardrone2.front_camera import FrontCamera
+from drone_ssl_bridge.bebop2.drone import Bebop2
+from drone_ssl_bridge.cameras.frames import StereoSource
+from drone_ssl_bridge.cameras.stereo_stream import StereoStream
+from drone_ssl_bridge.config import BridgeSetup
 
 
 def real_drone(

@@ -6,12 +6,12 @@ import time
 from abc import abstractmethod
 from collections.abc import Callable
 
+from drone_ssl.airframe import DroneModelConfig
 from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError
 from drone_ssl.types import Command, CommandError, DroneState, Observation
-from firmware_bridge.airframe import DroneModelConfig
-from firmware_bridge.cameras.frames import StereoSource
-from firmware_bridge.config import BridgeConfig
+from drone_ssl_bridge.cameras.frames import StereoSource
+from drone_ssl_bridge.config import BridgeConfig
 
 
 class LinkedDrone(Drone):

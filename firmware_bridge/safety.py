@@ -7,7 +7,7 @@ from enum import Enum
 
 from drone_ssl.flight_watch import down_reason
 from drone_ssl.types import Command, DroneState
-from firmware_bridge.config import BridgeConfig
+from drone_ssl_bridge.config import BridgeConfig
 
 
 class Action(Enum):

@@ -7,10 +7,14 @@ from typing import Any
 
 import gymnasium as gym
 
-from sim.config import SimConfig
+from drone_ssl_sim.config import SimConfig
 
 ENV_ID = "DroneSSL/Room-v0"
-_LAZY = {"SimDrone": "sim.sim_drone", "GroundTruth": "sim.sim_drone", "CollisionEvent": "sim.sim_drone"}
+_LAZY = {
+    "SimDrone": "drone_ssl_sim.sim_drone",
+    "GroundTruth": "drone_ssl_sim.sim_drone",
+    "CollisionEvent": "drone_ssl_sim.sim_drone",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -23,7 +27,9 @@ def __getattr__(name: str) -> Any:
 if ENV_ID not in gym.registry:
     _defaults = SimConfig()  # the time limit is the default sim.episode_s at sim.camera_hz
     gym.register(
-        id=ENV_ID, entry_point="sim.env:RoomEnv", max_episode_steps=round(_defaults.episode_s * _defaults.camera_hz)
+        id=ENV_ID,
+        entry_point="drone_ssl_sim.env:RoomEnv",
+        max_episode_steps=round(_defaults.episode_s * _defaults.camera_hz),
     )
 
 __all__ = ["ENV_ID", "CollisionEvent", "GroundTruth", "SimDrone"]

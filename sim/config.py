@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from drone_ssl.airframe import DroneModelConfig
 from drone_ssl.config import BrainConfig, CameraConfig, load_sections
 from drone_ssl.config.loader import MAX_SEED, read_yaml, section, spec
 from drone_ssl.errors import ConfigError
-from firmware_bridge.airframe import DroneModelConfig
 
 OBSTACLE_KINDS = ("pole", "box", "panel")
 REAL_DRONE_SECTIONS = ("bridge",)  # in a whole config file, read by the real drone only

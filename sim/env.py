@@ -10,8 +10,8 @@ import numpy as np
 from gymnasium import spaces
 
 from drone_ssl.types import Command
-from sim.config import SimSetup, load_sim_config
-from sim.sim_drone import SimDrone
+from drone_ssl_sim.config import SimSetup, load_sim_config
+from drone_ssl_sim.sim_drone import SimDrone
 
 STATE_FIELDS = ("x", "y", "z", "v_forward", "v_right", "v_up", "roll", "pitch", "yaw", "battery", "flying", "stereo_ok")
 COLLISION_PENALTY = 10.0

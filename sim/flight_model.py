@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from drone_ssl.airframe import DroneModelConfig
 from drone_ssl.types import Command
-from firmware_bridge.airframe import DroneModelConfig
 
 GRAVITY = 9.81
 HOVER_BRAKE_TAU_S = 0.4  # how fast the onboard hover mode (bottom-camera optical flow) kills horizontal speed

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import SimConfig
-from sim.errors import SimError
+from drone_ssl_sim.config import SimConfig
+from drone_ssl_sim.errors import SimError
 
 POLE_RADIUS_M = (0.1, 0.25)
 BOX_SIDE_M = (0.4, 1.0)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import LightingConfig
+from drone_ssl_sim.config import LightingConfig
 
 FIXED_DIRECTION = (-0.35, 0.25, 0.9)  # from above, a little off-axis, so the four walls are lit differently
 MAX_GAIN = 1.05  # ambient + diffuse + specular kept below this, so bright texels do not saturate much

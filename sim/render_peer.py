@@ -9,7 +9,6 @@ in the learning loop the second core trains the CNN, so SimDrone leaves it off u
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 import subprocess
 import sys
@@ -17,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.config import SimSetup
-from sim.lighting import Lighting
-from sim.scene_plan import ScenePlan
-from sim.worker_process import stop_worker
+from drone_ssl_sim.config import SimSetup
+from drone_ssl_sim.lighting import Lighting
+from drone_ssl_sim.scene_plan import ScenePlan
+from drone_ssl_sim.worker_process import stop_worker
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +29,10 @@ class RenderPeer:
 
     def __init__(self, config: SimSetup) -> None:
         self._shape = (config.camera.height, config.camera.width)
-        root = str(Path(__file__).resolve().parent.parent)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
         self._worker: subprocess.Popen | None = subprocess.Popen(
-            [sys.executable, "-m", "sim.render_peer_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+            [sys.executable, "-m", "drone_ssl_sim.render_peer_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
         self.broken = False
         self._unread: list[str] = []

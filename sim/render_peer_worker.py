@@ -20,8 +20,8 @@ def main() -> int:
     import numpy as np
     import pybullet as p
 
-    from sim.rig import StereoRig
-    from sim.world import World
+    from drone_ssl_sim.rig import StereoRig
+    from drone_ssl_sim.world import World
 
     try:
         _, config = pickle.load(requests)

@@ -12,9 +12,9 @@ import pybullet as p
 
 from drone_ssl.config import CameraConfig
 from drone_ssl.stereo.calibration import StereoCalibration
-from sim.errors import SimError
-from sim.lighting import Lighting
-from sim.render_peer import RenderPeer
+from drone_ssl_sim.errors import SimError
+from drone_ssl_sim.lighting import Lighting
+from drone_ssl_sim.render_peer import RenderPeer
 
 SURFACE_TOLERANCE_M = 0.03  # a back-projected pixel this close to z=0 or the ceiling height is floor or ceiling
 NEAREST_PERCENTILE = 5.0  # nearest_in_view: a low percentile ignores stray pixels at obstacle edges

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.config import SimSetup
-from sim.layout import Obstacle, place_obstacles
-from sim.lighting import Lighting
-from sim.meshes import Mesh, TextureScale, cylinder, open_box, quad, wall
-from sim.textures import PLAIN, TEXTURE_KINDS, make_texture, texture_pool
+from drone_ssl_sim.config import SimSetup
+from drone_ssl_sim.layout import Obstacle, place_obstacles
+from drone_ssl_sim.lighting import Lighting
+from drone_ssl_sim.meshes import Mesh, TextureScale, cylinder, open_box, quad, wall
+from drone_ssl_sim.textures import PLAIN, TEXTURE_KINDS, make_texture, texture_pool
 
 GROUP_SOLID = 1  # walls and obstacles: what nearest_ahead looks for
 GROUP_FLOOR = 2  # floor and ceiling

@@ -10,7 +10,6 @@ never asks.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 import select
 import subprocess
@@ -19,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.config import SimSetup
-from sim.scene_plan import ScenePlan
-from sim.worker_process import stop_worker
+from drone_ssl_sim.config import SimSetup
+from drone_ssl_sim.scene_plan import ScenePlan
+from drone_ssl_sim.worker_process import stop_worker
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +83,10 @@ class ScenePrefetcher:
 
     def _started(self) -> subprocess.Popen:
         if self._worker is None:
-            root = str(Path(__file__).resolve().parent.parent)  # the worker imports this very package
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
             self._worker = subprocess.Popen(
-                [sys.executable, "-m", "sim.scene_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+                [sys.executable, "-m", "drone_ssl_sim.scene_worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
             )
             pickle.dump(("config", self._config), self._worker.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self._worker.stdin.flush()

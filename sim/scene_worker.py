@@ -26,9 +26,9 @@ def main() -> int:
     requests = sys.stdin.buffer
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints (PyBullet's banner) must not corrupt answers
-    from sim.errors import SimError
-    from sim.scene_plan import plan_episode
-    from sim.textures import save_texture
+    from drone_ssl_sim.errors import SimError
+    from drone_ssl_sim.scene_plan import plan_episode
+    from drone_ssl_sim.textures import save_texture
 
     try:
         kind, config = pickle.load(requests)

@@ -12,11 +12,11 @@ import pybullet as p
 from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError
 from drone_ssl.types import Command, DroneState, Evaluation, Observation
-from sim.config import SimSetup
-from sim.flight_model import FlightMode, FlightModel
-from sim.render_peer import RenderPeer
-from sim.rig import StereoRig
-from sim.world import World
+from drone_ssl_sim.config import SimSetup
+from drone_ssl_sim.flight_model import FlightMode, FlightModel
+from drone_ssl_sim.render_peer import RenderPeer
+from drone_ssl_sim.rig import StereoRig
+from drone_ssl_sim.world import World
 
 MANOEUVRE_TIMEOUT_S = 15.0  # takeoff or landing that takes longer than this is a fault
 COLLISION_MERGE_S = 1.0  # contacts closer together than this (pushing along a wall, a corner) are one collision

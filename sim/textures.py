@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from sim.errors import SimError
+from drone_ssl_sim.errors import SimError
 
 # Rich kinds carry contrast at every scale from one texel to a metre, so block matching works from 0.3 m to 5 m and
 # the apparent texture scale tells the monocular estimator how far a surface is. Sizes below are in texels; at the

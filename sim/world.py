@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np
 import pybullet as p
 
-from sim.config import SimSetup
-from sim.errors import SimError
-from sim.layout import Obstacle
-from sim.lighting import Lighting
-from sim.meshes import MeshUploader
-from sim.scene_plan import GROUP_DRONE, GROUP_SOLID, ScenePlan, Surface, plan_episode, plan_scene
-from sim.scene_prefetch import ScenePrefetcher
-from sim.textures import save_texture, texture_pool
+from drone_ssl_sim.config import SimSetup
+from drone_ssl_sim.errors import SimError
+from drone_ssl_sim.layout import Obstacle
+from drone_ssl_sim.lighting import Lighting
+from drone_ssl_sim.meshes import MeshUploader
+from drone_ssl_sim.scene_plan import GROUP_DRONE, GROUP_SOLID, ScenePlan, Surface, plan_episode, plan_scene
+from drone_ssl_sim.scene_prefetch import ScenePrefetcher
+from drone_ssl_sim.textures import save_texture, texture_pool
 
 __all__ = ["Contact", "Lighting", "World"]
 

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 
 from drone_ssl.errors import DroneError
-from firmware_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.ardrone2.protocol import at
 
 CommandBuilder = Callable[[int], at.AtCommand]  # takes the sequence number
 

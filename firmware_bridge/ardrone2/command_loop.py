@@ -11,14 +11,14 @@ from functools import partial
 
 from drone_ssl.errors import DroneDownError, DroneError, LinkLostError
 from drone_ssl.types import Command, DroneState
-from firmware_bridge.ardrone2.at_link import AtLink, CommandBuilder
-from firmware_bridge.ardrone2.config_handshake import ConfigHandshake
-from firmware_bridge.ardrone2.navdata_link import NavdataLink
-from firmware_bridge.ardrone2.navdata_state import to_drone_state
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.ardrone2.protocol.navdata import Navdata, NavState
-from firmware_bridge.errors import SafetyLandingError
-from firmware_bridge.safety import Action, SafetyLimits, assess, limit_command
+from drone_ssl_bridge.ardrone2.at_link import AtLink, CommandBuilder
+from drone_ssl_bridge.ardrone2.config_handshake import ConfigHandshake
+from drone_ssl_bridge.ardrone2.navdata_link import NavdataLink
+from drone_ssl_bridge.ardrone2.navdata_state import to_drone_state
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.ardrone2.protocol.navdata import Navdata, NavState
+from drone_ssl_bridge.errors import SafetyLandingError
+from drone_ssl_bridge.safety import Action, SafetyLimits, assess, limit_command
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from enum import Enum
 from functools import partial
 
 from drone_ssl.errors import DroneError
-from firmware_bridge.ardrone2.at_link import CommandBuilder
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.ardrone2.protocol.navdata import Navdata, NavState
+from drone_ssl_bridge.ardrone2.at_link import CommandBuilder
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.ardrone2.protocol.navdata import Navdata, NavState
 
 
 class _Phase(Enum):

@@ -8,9 +8,9 @@ from functools import partial
 from typing import Protocol
 
 from drone_ssl.errors import DroneError
-from firmware_bridge.ardrone2.at_link import CommandBuilder
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.ardrone2.protocol.config_readback import ConfigReadback
+from drone_ssl_bridge.ardrone2.at_link import CommandBuilder
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.ardrone2.protocol.config_readback import ConfigReadback
 
 
 class _CommandSink(Protocol):

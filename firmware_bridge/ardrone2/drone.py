@@ -9,20 +9,20 @@ import threading
 import time
 from collections.abc import Callable
 
+from drone_ssl.airframe import DroneModelConfig
 from drone_ssl.errors import DroneError
 from drone_ssl.types import Command, DroneState
-from firmware_bridge.airframe import DroneModelConfig
-from firmware_bridge.ardrone2.at_link import AtLink
-from firmware_bridge.ardrone2.command_loop import CommandLoop
-from firmware_bridge.ardrone2.config_handshake import ConfigHandshake
-from firmware_bridge.ardrone2.config_link import read_config
-from firmware_bridge.ardrone2.navdata_link import NavdataLink
-from firmware_bridge.ardrone2.navdata_state import to_drone_state
-from firmware_bridge.ardrone2.protocol.navdata import ControlState, Navdata, NavState
-from firmware_bridge.cameras.frames import StereoSource
-from firmware_bridge.config import BridgeConfig
-from firmware_bridge.linked_drone import LinkedDrone
-from firmware_bridge.safety import Action, SafetyLimits
+from drone_ssl_bridge.ardrone2.at_link import AtLink
+from drone_ssl_bridge.ardrone2.command_loop import CommandLoop
+from drone_ssl_bridge.ardrone2.config_handshake import ConfigHandshake
+from drone_ssl_bridge.ardrone2.config_link import read_config
+from drone_ssl_bridge.ardrone2.navdata_link import NavdataLink
+from drone_ssl_bridge.ardrone2.navdata_state import to_drone_state
+from drone_ssl_bridge.ardrone2.protocol.navdata import ControlState, Navdata, NavState
+from drone_ssl_bridge.cameras.frames import StereoSource
+from drone_ssl_bridge.config import BridgeConfig
+from drone_ssl_bridge.linked_drone import LinkedDrone
+from drone_ssl_bridge.safety import Action, SafetyLimits
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from firmware_bridge.ardrone2.protocol.pave import PaveReassembler
-from firmware_bridge.ardrone2.video import H264Decoder
-from firmware_bridge.cameras.frames import StereoFrame
-from firmware_bridge.errors import StereoStreamError, VideoDecodeError
+from drone_ssl_bridge.ardrone2.protocol.pave import PaveReassembler
+from drone_ssl_bridge.ardrone2.video import H264Decoder
+from drone_ssl_bridge.cameras.frames import StereoFrame
+from drone_ssl_bridge.errors import StereoStreamError, VideoDecodeError
 
 
 class FrontCamera:

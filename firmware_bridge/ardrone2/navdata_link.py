@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable
 
 from drone_ssl.errors import DroneError
-from firmware_bridge.ardrone2.protocol.navdata import HANDSHAKE, Navdata, decode_navdata
-from firmware_bridge.errors import NavdataParseError
+from drone_ssl_bridge.ardrone2.protocol.navdata import HANDSHAKE, Navdata, decode_navdata
+from drone_ssl_bridge.errors import NavdataParseError
 
 RECV_TIMEOUT_S = 0.05
 HANDSHAKE_EVERY_S = 0.1  # while no packet arrives, as the SDK does

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from drone_ssl.types import DroneState
-from firmware_bridge.ardrone2.protocol.navdata import ControlState, DemoData, Navdata, NavState
+from drone_ssl_bridge.ardrone2.protocol.navdata import ControlState, DemoData, Navdata, NavState
 
 # Off the ground, landing included.
 AIRBORNE = frozenset(ControlState) - {ControlState.DEFAULT, ControlState.INIT, ControlState.LANDED, ControlState.TEST}

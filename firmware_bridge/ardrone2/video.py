@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from firmware_bridge.ardrone2.protocol.pave import PaveFrame
-from firmware_bridge.errors import MissingExtraError, VideoDecodeError
+from drone_ssl_bridge.ardrone2.protocol.pave import PaveFrame
+from drone_ssl_bridge.errors import MissingExtraError, VideoDecodeError
 
 
 def _import_av() -> Any:

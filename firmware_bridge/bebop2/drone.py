@@ -10,14 +10,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from drone_ssl.airframe import DroneModelConfig
 from drone_ssl.errors import DroneDownError, DroneError, LinkLostError
 from drone_ssl.types import Command, DroneState
-from firmware_bridge.airframe import DroneModelConfig
-from firmware_bridge.cameras.frames import StereoSource
-from firmware_bridge.config import BridgeConfig
-from firmware_bridge.errors import MissingExtraError, SafetyLandingError
-from firmware_bridge.linked_drone import LinkedDrone
-from firmware_bridge.safety import Action, SafetyLimits, assess, limit_command
+from drone_ssl_bridge.cameras.frames import StereoSource
+from drone_ssl_bridge.config import BridgeConfig
+from drone_ssl_bridge.errors import MissingExtraError, SafetyLandingError
+from drone_ssl_bridge.linked_drone import LinkedDrone
+from drone_ssl_bridge.safety import Action, SafetyLimits, assess, limit_command
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import numpy as np
 from drone_ssl.stereo.calibration import StereoCalibration
 from drone_ssl.stereo.rectifier import Rectifier
 from drone_ssl.vision.image_input import as_gray_u8
-from firmware_bridge.cameras.frames import StereoFrame
-from firmware_bridge.errors import StereoStreamError
+from drone_ssl_bridge.cameras.frames import StereoFrame
+from drone_ssl_bridge.errors import StereoStreamError
 
 LAYOUTS = ("side_by_side", "two_streams")
 READ_FAILURES_BEFORE_REOPEN = 25  # a network stream that hiccups is reopened rather than given up on

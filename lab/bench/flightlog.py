@@ -13,7 +13,7 @@ import numpy as np
 from drone_ssl.flightlog.reader import FlightLogReader
 from drone_ssl.flightlog.samples import iter_samples
 from drone_ssl.flightlog.writer import FlightLogWriter
-from lab.data.synthetic_log import SyntheticFrame, synthetic_flight
+from drone_ssl_lab.data.synthetic_log import SyntheticFrame, synthetic_flight
 
 CONFIG_YAML = "benchmark: true\n"
 # The paced write runs the frames this many times faster than real time: the writer thread still has idle time

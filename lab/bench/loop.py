@@ -9,16 +9,16 @@ from collections.abc import Callable
 
 from tqdm import tqdm
 
-from app.config import Config
 from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.flightlog.channels import ALL
 from drone_ssl.flightlog.live import LiveServer
 from drone_ssl.flightlog.transforms import CameraRig
 from drone_ssl.stack import build_pilot
 from drone_ssl.stereo.labeler import StereoLabeler
-from lab.bench.paced_drone import PacedDrone
-from lab.bench.sim import render_ceiling
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import Config
+from drone_ssl_lab.bench.paced_drone import PacedDrone
+from drone_ssl_lab.bench.sim import render_ceiling
+from drone_ssl_sim.sim_drone import SimDrone
 
 
 def timed_flight(

@@ -12,7 +12,7 @@ from drone_ssl.mono.cnn_estimator import CnnEstimator
 from drone_ssl.mono.cnn_trainer import CnnTrainer
 from drone_ssl.mono.evaluation import distance_errors, obstacle_auc
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
-from lab.bench.stereo import median_ms
+from drone_ssl_lab.bench.stereo import median_ms
 
 
 def cnn_speed(

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from drone_ssl.types import Observation
-from sim.sim_drone import SimDrone
+from drone_ssl_sim.sim_drone import SimDrone
 
 
 class PacedDrone:

@@ -13,7 +13,7 @@ from drone_ssl.replay.retrain.cnn_retrain import retrain_cnn
 from drone_ssl.replay.retrain.distributed import DistContext
 from drone_ssl.replay.retrain.local_launch import launch_local
 from drone_ssl.replay.retrain.retrain_options import RetrainOptions, RetrainResult
-from lab.data.synthetic_log import synthetic_flight
+from drone_ssl_lab.data.synthetic_log import synthetic_flight
 
 VALIDATION_FRAMES = 50  # validation is not timed; a short held-out log keeps the benchmark quick
 

@@ -7,8 +7,8 @@ import time
 import gymnasium as gym
 import numpy as np
 
-from app.config import Config
-from sim.env import RoomEnv
+from drone_ssl_app.config import Config
+from drone_ssl_sim.env import RoomEnv
 
 
 def random_action(rng: np.random.Generator) -> np.ndarray:

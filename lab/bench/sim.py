@@ -8,11 +8,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from app.config import Config
 from drone_ssl.types import Command
-from lab.bench.rollout import rollout, vector_steps_per_s
-from lab.data.scripted_flight import fly_scripted
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import Config
+from drone_ssl_lab.bench.rollout import rollout, vector_steps_per_s
+from drone_ssl_lab.data.scripted_flight import fly_scripted
+from drone_ssl_sim.sim_drone import SimDrone
 
 RESOLUTIONS = ((128, 96), (320, 240), (640, 480))
 POOL = 64  # sim.textures.pool of the pooled rollouts

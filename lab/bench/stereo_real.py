@@ -11,8 +11,8 @@ import numpy as np
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.stereo.calibration import StereoCalibration
 from drone_ssl.stereo.labeler import StereoLabeler, matcher_from_config
-from lab.bench.disparity_metrics import disparity_scores, shared_bad
-from lab.data.real_stereo_pairs import TruthPair, downscaled
+from drone_ssl_lab.bench.disparity_metrics import disparity_scores, shared_bad
+from drone_ssl_lab.data.real_stereo_pairs import TruthPair, downscaled
 
 Matcher = Callable[[np.ndarray, np.ndarray], np.ndarray]
 WRONG_LOG = 0.25  # a label off by more than this in log distance (~28 %) is wrong
@@ -199,7 +199,7 @@ def camera_effects(pairs: list[TruthPair], perception: PerceptionConfig, seed: i
 
 def real_figures(perception: PerceptionConfig, scenes: int, progress: Callable[[str], None]) -> dict:
     """Disparity accuracy per data set and resolution, label chain, camera effects (`bench.py perception`)."""
-    from lab.data.real_stereo_pairs import StereoDataError, middlebury_motorcycle, photographs, warped_pair
+    from drone_ssl_lab.data.real_stereo_pairs import StereoDataError, middlebury_motorcycle, photographs, warped_pair
 
     sets: dict[str, list[TruthPair]] = {}
     try:

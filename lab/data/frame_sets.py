@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.config import Config
 from drone_ssl.stereo.labeler import StereoLabeler
-from lab.data.scripted_flight import fly_scripted
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import Config
+from drone_ssl_lab.data.scripted_flight import fly_scripted
+from drone_ssl_sim.sim_drone import SimDrone
 
 
 @dataclass

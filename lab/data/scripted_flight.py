@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from drone_ssl.types import Command, Observation
-from sim.sim_drone import GroundTruth, SimDrone
+from drone_ssl_sim.sim_drone import GroundTruth, SimDrone
 
 CRUISE_PITCH = -0.2  # a fifth of the maximum tilt: about 0.75 m/s with the default drag
 STOP_DISTANCE_M = 1.0  # closer than this ahead: stop and turn

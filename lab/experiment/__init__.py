@@ -4,14 +4,14 @@ Light to import (no torch, no matplotlib); the report side lives in `lab.experim
 each run, from its flight log) and `lab.experiment.study_report` (tables, plots).
 """
 
-from lab.experiment.aggregate import GroupSummary, RunRecord
-from lab.experiment.comparisons import Comparison
-from lab.experiment.errors import ExperimentError
-from lab.experiment.folder import ExperimentFolder
-from lab.experiment.grid import CONDITIONS, ESTIMATORS, FlightSettings, Grid, RunSpec, parse_shard
-from lab.experiment.presets import PRESETS, Preset
-from lab.experiment.runner import GridRunner, Outcome
-from lab.experiment.stats import Estimate
+from drone_ssl_lab.experiment.aggregate import GroupSummary, RunRecord
+from drone_ssl_lab.experiment.comparisons import Comparison
+from drone_ssl_lab.experiment.errors import ExperimentError
+from drone_ssl_lab.experiment.folder import ExperimentFolder
+from drone_ssl_lab.experiment.grid import CONDITIONS, ESTIMATORS, FlightSettings, Grid, RunSpec, parse_shard
+from drone_ssl_lab.experiment.presets import PRESETS, Preset
+from drone_ssl_lab.experiment.runner import GridRunner, Outcome
+from drone_ssl_lab.experiment.stats import Estimate
 
 __all__ = [
     "CONDITIONS",

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from lab.experiment.grid import RunSpec
-from lab.experiment.stats import Estimate, mean_ci, ratio_ci
+from drone_ssl_lab.experiment.grid import RunSpec
+from drone_ssl_lab.experiment.stats import Estimate, mean_ci, ratio_ci
 
 PER_10_MIN = 600.0
 

@@ -13,8 +13,8 @@ import matplotlib
 matplotlib.use("Agg")  # headless: figures go to files, never to a window
 import matplotlib.pyplot as plt  # noqa: E402
 
-from lab.experiment.run_metrics import run_metrics  # noqa: E402
-from lab.experiment.stats import Estimate, mean_ci  # noqa: E402
+from drone_ssl_lab.experiment.run_metrics import run_metrics  # noqa: E402
+from drone_ssl_lab.experiment.stats import Estimate, mean_ci  # noqa: E402
 
 TEXTONS = "textons"  # the row of the paper's estimator, which takes no gradient steps
 

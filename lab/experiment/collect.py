@@ -8,11 +8,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from drone_ssl.errors import DroneSSLError
-from lab.experiment.aggregate import RunRecord
-from lab.experiment.errors import ExperimentError
-from lab.experiment.folder import FINISHED, SKIPPED, UNFINISHED, ExperimentFolder
-from lab.experiment.grid import RunSpec
-from lab.experiment.run_metrics import run_metrics
+from drone_ssl_lab.experiment.aggregate import RunRecord
+from drone_ssl_lab.experiment.errors import ExperimentError
+from drone_ssl_lab.experiment.folder import FINISHED, SKIPPED, UNFINISHED, ExperimentFolder
+from drone_ssl_lab.experiment.grid import RunSpec
+from drone_ssl_lab.experiment.run_metrics import run_metrics
 
 POOL_FROM = 4  # fewer logs to read than this: in this process (a worker's start costs about a log's reading)
 

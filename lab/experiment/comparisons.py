@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lab.experiment.aggregate import FIG, PER_10_MIN, Figure, RunRecord, finished
-from lab.experiment.stats import Estimate, paired_mean_difference, paired_ratio_difference
+from drone_ssl_lab.experiment.aggregate import FIG, PER_10_MIN, Figure, RunRecord, finished
+from drone_ssl_lab.experiment.stats import Estimate, paired_mean_difference, paired_ratio_difference
 
 
 @dataclass(frozen=True)

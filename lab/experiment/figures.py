@@ -12,9 +12,9 @@ matplotlib.use("Agg")  # headless: figures go to files, never to a window
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from lab.experiment.aggregate import Curve, GroupSummary, RunRecord, curve  # noqa: E402
-from lab.experiment.grid import CONDITIONS  # noqa: E402
-from lab.experiment.transfer import RECOVERY_TOLERANCE, TransferSummary  # noqa: E402
+from drone_ssl_lab.experiment.aggregate import Curve, GroupSummary, RunRecord, curve  # noqa: E402
+from drone_ssl_lab.experiment.grid import CONDITIONS  # noqa: E402
+from drone_ssl_lab.experiment.transfer import RECOVERY_TOLERANCE, TransferSummary  # noqa: E402
 
 COLOURS = dict(zip(CONDITIONS, ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown"), strict=True))
 Groups = dict[tuple[str, str], list[RunRecord]]

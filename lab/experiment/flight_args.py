@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab.experiment.errors import ExperimentError
-from lab.experiment.grid import FlightSettings, RunSpec
+from drone_ssl_lab.experiment.errors import ExperimentError
+from drone_ssl_lab.experiment.grid import FlightSettings, RunSpec
 
 SUMMARY = "summary.json"
 

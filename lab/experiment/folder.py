@@ -6,9 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
-from lab.experiment.errors import ExperimentError
-from lab.experiment.flight_args import Skip, read_summary
-from lab.experiment.grid import FlightSettings, RunSpec
+from drone_ssl_lab.experiment.errors import ExperimentError
+from drone_ssl_lab.experiment.flight_args import Skip, read_summary
+from drone_ssl_lab.experiment.grid import FlightSettings, RunSpec
 
 EXPERIMENT_FILE = "experiment.json"
 CONFIG_FILE = "experiment_config.yaml"  # the --config file's text, so the folder is self-contained

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from lab.experiment.errors import ExperimentError
+from drone_ssl_lab.experiment.errors import ExperimentError
 
 # What each condition flies (fly.py --strategy). persistent_cut and transfer build on the persistent run:
 # persistent_cut cuts stereo a fixed delay after that run's own switch time (a flight repeats bit for bit for a

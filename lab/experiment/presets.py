@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lab.experiment.grid import CONDITIONS, ESTIMATORS, FlightSettings, Grid
+from drone_ssl_lab.experiment.grid import CONDITIONS, ESTIMATORS, FlightSettings, Grid
 
 # --quick learns in seconds instead of minutes and calls obstacles from further away (more "obstacle" labels in
 # a short window), so that every path (switch, stereo cut, transfer) runs in a 15-second flight; its figures

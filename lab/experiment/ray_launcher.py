@@ -21,9 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab.experiment.errors import ExperimentError
-from lab.experiment.folder import FLY_LOG, ExperimentFolder
-from lab.experiment.grid import RunSpec
+from drone_ssl_app.fly import fly_command_line
+from drone_ssl_lab.experiment.errors import ExperimentError
+from drone_ssl_lab.experiment.folder import FLY_LOG, ExperimentFolder
+from drone_ssl_lab.experiment.grid import RunSpec
 
 TOKEN_FILE = ".ray-driver-token"
 POLL_S = 0.2
@@ -35,7 +36,6 @@ DEFAULT_SIGINT = [sys.executable, "-c", "import os, signal, sys; signal.signal(s
 STOP_GRACE_S = 15.0  # as the local runner: an interrupted flight gets this long to land and close its log
 SHIPPED_FLAGS = ("--config", "--model")  # fly.py arguments naming driver files a task on another node needs
 PATH_FLAGS = ("--out", *SHIPPED_FLAGS)
-SHIP_EXCLUDES = ["/runs/", "/.git/", "/.venv/", "/docs/", "*.mcap", "__pycache__/", "/.pytest_cache/"]
 
 
 def start_ray(address: str | None, num_cpus: int | None = None) -> None:
@@ -48,18 +48,39 @@ def start_ray(address: str | None, num_cpus: int | None = None) -> None:
         import ray
     except ImportError as e:
         raise ExperimentError("--ray needs Ray: pip install -e '.[ray]'") from e
-    root = Path(__file__).resolve().parents[2]  # the checkout (or installed tree) holding drone_ssl and scripts/
     try:
-        if address is None:  # this machine: the workers import this very checkout
-            env = {"env_vars": {"PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}}
-            ray.init(num_cpus=num_cpus, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False,
-                     runtime_env=env)  # fmt: skip
-        else:  # other machines: ship the code (nodes need only the dependencies installed), not the data
-            env = {"working_dir": str(root), "excludes": SHIP_EXCLUDES}
-            ray.init(address=address, log_to_driver=False, runtime_env=env)
+        if address is None:  # this machine: the workers run this interpreter, which has the product installed
+            ray.init(num_cpus=num_cpus, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False)
+        else:  # other machines: ship the product as a wheel (nodes need only the dependencies installed), no data
+            ray.init(address=address, log_to_driver=False, runtime_env={"py_modules": [str(product_wheel())]})
     except (ConnectionError, RuntimeError, ValueError) as e:
         where = "a local Ray" if address is None else f"the Ray cluster at {address}"
         raise ExperimentError(f"cannot start {where} ({e}); check `ray status` on the head node") from e
+
+
+def product_wheel() -> Path:
+    """This checkout built as a wheel for a cluster's nodes (offline: the build uses the installed setuptools)."""
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "pyproject.toml").is_file():
+        raise ExperimentError("--ray HOST ships the product from a source checkout; run it from one")
+    dest = Path(tempfile.mkdtemp(prefix="drone_ssl-wheel-"))
+    build = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        str(dest),
+        str(root),
+    ]
+    done = subprocess.run(build, capture_output=True, text=True)
+    wheels = sorted(dest.glob("drone_ssl-*.whl"))
+    if done.returncode != 0 or not wheels:
+        raise ExperimentError(f"cannot build the product's wheel for the cluster: {done.stderr.strip()[-300:]}")
+    return wheels[0]
 
 
 def cluster_cpus() -> int:
@@ -70,8 +91,8 @@ def cluster_cpus() -> int:
 
 
 def fly_command_here() -> list[str]:
-    """The fly.py command line on the node this runs on: this package's checkout, this interpreter."""
-    return [sys.executable, str(Path(__file__).resolve().parents[2] / "scripts" / "fly.py")]
+    """The flight's command line on the node this runs on: this interpreter, the installed app's module."""
+    return fly_command_line()
 
 
 @dataclass

@@ -15,9 +15,9 @@ from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.flightlog import FlightLogError
 from drone_ssl.flightlog.jsonable import to_jsonable
 from drone_ssl.learner.metrics import validation_metrics
-from lab.experiment.errors import ExperimentError
-from lab.experiment.flight_args import SUMMARY, read_summary
-from lab.experiment.flight_series import FlightSeries, read_series
+from drone_ssl_lab.experiment.errors import ExperimentError
+from drone_ssl_lab.experiment.flight_args import SUMMARY, read_summary
+from drone_ssl_lab.experiment.flight_series import FlightSeries, read_series
 
 METRICS_FILE = "metrics.json"
 VERSION = 1  # bump when the figures change meaning: cached files of another version are recomputed

@@ -14,10 +14,10 @@ from typing import IO, Protocol
 
 from tqdm import tqdm
 
-from lab.experiment.errors import ExperimentError
-from lab.experiment.flight_args import Skip, fly_arguments
-from lab.experiment.folder import FINISHED, FLY_LOG, SKIPPED, ExperimentFolder
-from lab.experiment.grid import FlightSettings, RunSpec
+from drone_ssl_lab.experiment.errors import ExperimentError
+from drone_ssl_lab.experiment.flight_args import Skip, fly_arguments
+from drone_ssl_lab.experiment.folder import FINISHED, FLY_LOG, SKIPPED, ExperimentFolder
+from drone_ssl_lab.experiment.grid import FlightSettings, RunSpec
 
 POLL_S = 0.2
 STOP_GRACE_S = 15.0  # an interrupted flight gets this long to land and close its log before it is killed

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from lab.experiment import figures, tables
-from lab.experiment.aggregate import GroupSummary, RunRecord, group_records, summarise_group
-from lab.experiment.comparisons import comparisons
-from lab.experiment.grid import Grid
-from lab.experiment.stats import BOOTSTRAP_RESAMPLES
-from lab.experiment.transfer import RECOVERY_TOLERANCE, TransferSummary, summarise_transfer
+from drone_ssl_lab.experiment import figures, tables
+from drone_ssl_lab.experiment.aggregate import GroupSummary, RunRecord, group_records, summarise_group
+from drone_ssl_lab.experiment.comparisons import comparisons
+from drone_ssl_lab.experiment.grid import Grid
+from drone_ssl_lab.experiment.stats import BOOTSTRAP_RESAMPLES
+from drone_ssl_lab.experiment.transfer import RECOVERY_TOLERANCE, TransferSummary, summarise_transfer
 
 RESULTS_MD = "results.md"
 

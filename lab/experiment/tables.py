@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lab.experiment.aggregate import FLYING, PERCEPTION, Figure, GroupSummary, RunRecord
-from lab.experiment.comparisons import Comparison
-from lab.experiment.stats import Estimate
-from lab.experiment.transfer import TransferSummary
+from drone_ssl_lab.experiment.aggregate import FLYING, PERCEPTION, Figure, GroupSummary, RunRecord
+from drone_ssl_lab.experiment.comparisons import Comparison
+from drone_ssl_lab.experiment.stats import Estimate
+from drone_ssl_lab.experiment.transfer import TransferSummary
 
 DASH = "–"
 

@@ -17,8 +17,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lab.experiment.aggregate import RunRecord, finished
-from lab.experiment.stats import Estimate, mean_ci, paired_mean_difference
+from drone_ssl_lab.experiment.aggregate import RunRecord, finished
+from drone_ssl_lab.experiment.stats import Estimate, mean_ci, paired_mean_difference
 
 RECOVERY_TOLERANCE = 0.05  # AUC points below the learned level that still count as recovered
 

@@ -12,12 +12,12 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from app.config import Config
 from drone_ssl.mono.cnn_estimator import CnnEstimator
 from drone_ssl.mono.cnn_trainer import CnnTrainer
-from lab.bench.mono import mono_accuracy
-from lab.data.frame_sets import fly_rooms
-from lab.training.offline import fit_cnn, predict_all
+from drone_ssl_app.config import Config
+from drone_ssl_lab.bench.mono import mono_accuracy
+from drone_ssl_lab.data.frame_sets import fly_rooms
+from drone_ssl_lab.training.offline import fit_cnn, predict_all
 
 
 @dataclass(frozen=True)

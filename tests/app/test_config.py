@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app.config import Config, default_yaml, load_config
 from drone_ssl.config import dump_config, to_dict
 from drone_ssl.errors import ConfigError
+from drone_ssl_app.config import Config, default_yaml, load_config
 
 
 def test_shipped_yaml_mirrors_the_dataclass_defaults() -> None:
@@ -121,9 +121,9 @@ BEFORE = Path(__file__).with_name("config_before_the_house.yaml")
 
 def test_a_config_written_before_the_split_loads_every_key_into_its_room() -> None:
     """The sections moved beside their devices; the keys users write did not change."""
-    from firmware_bridge.airframe import DroneModelConfig
-    from firmware_bridge.config import BridgeConfig
-    from sim.config import SimConfig
+    from drone_ssl.airframe import DroneModelConfig
+    from drone_ssl_bridge.config import BridgeConfig
+    from drone_ssl_sim.config import SimConfig
 
     config = load_config(BEFORE, ["sim.obstacles.count=6", "drone.max_tilt_deg=10", "bridge.host=127.0.0.1"])
     assert isinstance(config.sim, SimConfig) and config.sim.obstacles.count == 6
@@ -134,7 +134,7 @@ def test_a_config_written_before_the_split_loads_every_key_into_its_room() -> No
 
 
 def test_the_simulators_own_loader_reads_the_same_keys_as_the_app() -> None:
-    from sim.config import load_sim_config
+    from drone_ssl_sim.config import load_sim_config
 
     overrides = ["sim.seed=4", "sim.textures.pool=8", "drone.mass_kg=0.5", "camera.width=160", "arbiter.min_dwell_s=5"]
     alone, whole = load_sim_config(BEFORE, overrides), load_config(BEFORE, overrides)
@@ -147,14 +147,14 @@ def test_the_simulators_own_loader_reads_the_same_keys_as_the_app() -> None:
     [("sim.camera_hz=15", "bridge.camera_hz"), ("sim.seed=3", "--seed")],
 )
 def test_keys_that_no_longer_set_a_real_flight_fail_naming_the_new_one(override: str, names: str) -> None:
-    from app.config import real_flight_check
+    from drone_ssl_app.config import real_flight_check
 
     with pytest.raises(ConfigError, match=names.replace(".", r"\.")):
         real_flight_check(load_config(overrides=[override]))
 
 
 def test_simulator_keys_that_never_set_a_real_flight_still_pass_it() -> None:
-    from app.config import real_flight_check
+    from drone_ssl_app.config import real_flight_check
 
     real_flight_check(load_config(BEFORE, ["sim.obstacles.count=9", "bridge.camera_hz=15"]))
 

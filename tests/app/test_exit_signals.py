@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from app.exit_signals import ExitSignals, FlightInterrupted
+from drone_ssl_app.exit_signals import ExitSignals, FlightInterrupted
 
 
 class Landings:

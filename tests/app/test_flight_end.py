@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import signal
 
-from app.exit_signals import FlightInterrupted
-from app.flight_end import ended_by
 from drone_ssl.errors import DroneDownError, LinkLostError
+from drone_ssl_app.exit_signals import FlightInterrupted
+from drone_ssl_app.flight_end import ended_by
 
 
 def test_a_drone_down_by_itself_is_an_emergency_with_its_reason() -> None:

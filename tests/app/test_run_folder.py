@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import app.run_folder as run_folder_module
-from app.run_folder import LOCK_FILE, RunFolder, RunFolderError
+import drone_ssl_app.run_folder as run_folder_module
+from drone_ssl_app.run_folder import LOCK_FILE, RunFolder, RunFolderError
 
 
 @pytest.mark.parametrize(("ended_by", "reusable"), [("SIGINT", True), ("error: DroneError: x", True),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.view_frame import HEADER_PX, LABEL_PX, SCALE, colour_of, compose, depth_colours
 from drone_ssl.arbiter.decision import Decision
 from drone_ssl.arbiter.phases import Phase
 from drone_ssl.behaviour.action import Action
@@ -13,6 +12,7 @@ from drone_ssl.mono.reading import MonoReading
 from drone_ssl.pilot import FrameResult
 from drone_ssl.stereo.reading import StereoReading
 from drone_ssl.types import Command, DroneState, Observation
+from drone_ssl_app.view_frame import HEADER_PX, LABEL_PX, SCALE, colour_of, compose, depth_colours
 
 H, W = 96, 128
 

@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import pytest
 
-from firmware_bridge.airframe import DroneModelConfig
-from firmware_bridge.config import BridgeConfig
-from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, Faults, KinematicBody, Timing
+from drone_ssl.airframe import DroneModelConfig
+from drone_ssl_bridge.config import BridgeConfig
+from drone_ssl_emulator import ARDroneEmulator, EmulatorPorts, Faults, KinematicBody, Timing
 
 FAST_MODEL = DroneModelConfig(takeoff_altitude_m=0.5)
 

@@ -4,15 +4,15 @@ from dataclasses import replace
 
 import pytest
 
-from app.config import load_config
 from drone_ssl.errors import DroneError
 from drone_ssl.stereo.calibration import CalibrationError, StereoCalibration
 from drone_ssl.types import Command
-from firmware_bridge.ardrone2.drone import ARDrone2
-from firmware_bridge.ardrone2.front_camera import FrontCamera
-from firmware_bridge.bebop2.drone import Bebop2
-from firmware_bridge.factory import real_drone
-from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, KinematicBody, Timing
+from drone_ssl_app.config import load_config
+from drone_ssl_bridge.ardrone2.drone import ARDrone2
+from drone_ssl_bridge.ardrone2.front_camera import FrontCamera
+from drone_ssl_bridge.bebop2.drone import Bebop2
+from drone_ssl_bridge.factory import real_drone
+from drone_ssl_emulator import ARDroneEmulator, EmulatorPorts, KinematicBody, Timing
 
 
 def test_flies_the_emulator_with_the_stacks_image_size(tmp_path):

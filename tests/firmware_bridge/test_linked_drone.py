@@ -5,10 +5,10 @@ import pytest
 
 from drone_ssl.errors import DroneError, LinkLostError
 from drone_ssl.types import Command, CommandError, DroneState
-from firmware_bridge.cameras.frames import StereoFrame
-from firmware_bridge.config import BridgeConfig
-from firmware_bridge.errors import StereoStreamError
-from firmware_bridge.linked_drone import LinkedDrone
+from drone_ssl_bridge.cameras.frames import StereoFrame
+from drone_ssl_bridge.config import BridgeConfig
+from drone_ssl_bridge.errors import StereoStreamError
+from drone_ssl_bridge.linked_drone import LinkedDrone
 
 LEFT = np.full((4, 6), 10, np.uint8)
 RIGHT = np.full((4, 6), 20, np.uint8)

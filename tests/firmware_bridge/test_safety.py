@@ -1,8 +1,8 @@
 """The pure safety verdicts: navdata age, a drone down, battery, altitude and flight time."""
 
 from drone_ssl.types import Command, DroneState
-from firmware_bridge.config import BridgeConfig
-from firmware_bridge.safety import Action, SafetyLimits, assess, limit_command
+from drone_ssl_bridge.config import BridgeConfig
+from drone_ssl_bridge.safety import Action, SafetyLimits, assess, limit_command
 
 LIMITS = SafetyLimits.from_config(
     BridgeConfig(min_battery_pct=20, max_altitude_m=2.0, altitude_margin_m=0.5, max_flight_s=60)

@@ -20,20 +20,20 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.config import load_config
+from drone_ssl.airframe import DroneModelConfig
 from drone_ssl.config.loader import MAX_CONFIG_BYTES
 from drone_ssl.errors import ConfigError
 from drone_ssl.mono.checkpoint import CheckpointError, load_checkpoint
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
 from drone_ssl.stereo.calibration import CalibrationError, StereoCalibration
-from firmware_bridge.airframe import DroneModelConfig
-from firmware_bridge.ardrone2.navdata_state import to_drone_state
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.ardrone2.protocol.navdata import DemoData, Navdata, decode_navdata, encode_navdata
-from firmware_bridge.ardrone2.protocol.pave import MAX_PAYLOAD_BYTES, FrameType, PaveReassembler, encode_frame
-from firmware_bridge.errors import AtParseError, NavdataParseError, PaveParseError, ProtocolError
-from sim.ardrone_emulator.config_table import default_table
-from sim.ardrone_emulator.flight_state import FlightStateMachine
+from drone_ssl_app.config import load_config
+from drone_ssl_bridge.ardrone2.navdata_state import to_drone_state
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.ardrone2.protocol.navdata import DemoData, Navdata, decode_navdata, encode_navdata
+from drone_ssl_bridge.ardrone2.protocol.pave import MAX_PAYLOAD_BYTES, FrameType, PaveReassembler, encode_frame
+from drone_ssl_bridge.errors import AtParseError, NavdataParseError, PaveParseError, ProtocolError
+from drone_ssl_emulator.config_table import default_table
+from drone_ssl_emulator.flight_state import FlightStateMachine
 
 ROOT = Path(__file__).resolve().parents[2]
 # The profile (tests/conftest.py) sets how hard to look: "ci", the default, is derandomized (the same examples on

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import add_duration, out_file
-from app.console import COMMANDS, SCRIPTS
-from app.console import main as console_main
+from drone_ssl_app.cli import add_duration, out_file
+from drone_ssl_app.console import commands
+from drone_ssl_app.console import main as console_main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,7 @@ def test_every_benchmark_takes_duration(suite: str) -> None:
 
 
 def test_experiment_quick_help_says_what_it_flies() -> None:
-    from lab.experiment import PRESETS
+    from drone_ssl_lab.experiment import PRESETS
 
     shown = run("scripts/experiment.py", "--help")
     quick = PRESETS["quick"]
@@ -56,9 +56,19 @@ def test_experiment_quick_help_says_what_it_flies() -> None:
 
 def test_the_console_command_lists_and_runs_every_script(capsys: pytest.CaptureFixture) -> None:
     assert console_main([]) == 2 and "train-default-model" in capsys.readouterr().out
-    assert all((SCRIPTS / script).is_file() for script, _ in COMMANDS.values())
+    found = commands()
+    shims = {ast_main_module(script) for script in (ROOT / "scripts").glob("*.py")}
+    assert shims == {point.module for point in found.values()}, "each console command has its script shim"
+    assert all(callable(point.load()) for point in found.values())
     assert console_main(["nope"]) == 2 and "unknown command 'nope'" in capsys.readouterr().err
-    shown = run("-m", "app", "fly", "--help")  # what the installed `drone-ssl fly --help` runs
+    shown = run("-m", "drone_ssl_app", "fly", "--help")  # what the installed `drone-ssl fly --help` runs
     assert shown.returncode == 0 and shown.stdout.startswith("usage: drone-ssl fly")
-    bad = run("-m", "app", "fly", "--sim", "--duration", "-1")
+    bad = run("-m", "drone_ssl_app", "fly", "--sim", "--duration", "-1")
     assert bad.returncode == 2 and "drone-ssl fly: error: --duration must be a positive" in bad.stderr
+
+
+def ast_main_module(script: Path) -> str:
+    """The module whose main a scripts/ shim runs."""
+    import ast
+
+    return next(n.module for n in ast.parse(script.read_text()).body if isinstance(n, ast.ImportFrom))

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.config import load_config
 from drone_ssl.stereo.calibration import StereoCalibration
-from firmware_bridge.ardrone2.protocol.navdata import ControlState
-from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, Timing
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import load_config
+from drone_ssl_bridge.ardrone2.protocol.navdata import ControlState
+from drone_ssl_emulator import ARDroneEmulator, EmulatorPorts, Timing
+from drone_ssl_sim.sim_drone import SimDrone
 
 FLY = Path(__file__).resolve().parents[2] / "scripts" / "fly.py"
 

@@ -14,13 +14,13 @@ import pytest
 import torch
 from flight_process import FlightProcess, finished_run
 
-from app.config import load_config
 from drone_ssl.flightlog import FlightLogReader
 from drone_ssl.stereo.calibration import StereoCalibration
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.ardrone2.protocol.navdata import ControlState
-from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, Timing
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import load_config
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.ardrone2.protocol.navdata import ControlState
+from drone_ssl_emulator import ARDroneEmulator, EmulatorPorts, Timing
+from drone_ssl_sim.sim_drone import SimDrone
 
 SMALL = ["--set", "sim.obstacles.count=2", "--set", "learner.validation_window=20", "--set", "learner.min_samples=8"]
 LANDING = (ControlState.LANDING, ControlState.LANDED)
@@ -125,8 +125,8 @@ def _bad_model_files(tmp_path: Path) -> list[tuple[list[str], str]]:
 
 def test_each_bad_model_file_is_named_with_what_is_wrong(tmp_path: Path) -> None:
     """The checks fly.py runs in its main process, before anything connects (in-process here: fast)."""
-    from app.input_files import check_flight_inputs
     from drone_ssl.mono.checkpoint import CheckpointError
+    from drone_ssl_app.input_files import check_flight_inputs
 
     (tmp_path / "nan.onnx").write_bytes(b"onnx")
     for args, message in _bad_model_files(tmp_path):

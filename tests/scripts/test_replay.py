@@ -3,7 +3,6 @@ and exit code 2, leaving what was already written alone."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -14,10 +13,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "drone_ssl" / "replay"))
 from replay_logs import write_log  # noqa: E402
 
-from app.cli import main_guard  # noqa: E402
-from app.config import load_config  # noqa: E402
 from drone_ssl.arbiter import Phase  # noqa: E402
 from drone_ssl.mono import CnnTrainer  # noqa: E402
+from drone_ssl_app.config import load_config  # noqa: E402
+from drone_ssl_app.replay import main as replay_main  # noqa: E402
 
 REPLAY = Path(__file__).resolve().parents[2] / "scripts" / "replay.py"
 
@@ -29,14 +28,8 @@ def replay(*args: object) -> subprocess.CompletedProcess:
 
 
 def replay_here(monkeypatch: pytest.MonkeyPatch, *args: object) -> int:
-    """The script's main in this process (the same exit path, without a fresh interpreter's start-up)."""
-    spec = importlib.util.spec_from_file_location("replay_script", REPLAY)
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
-    monkeypatch.setattr(sys, "argv", [str(REPLAY), *map(str, args)])
-    with pytest.raises(SystemExit) as exited:
-        main_guard(script.main)
-    return exited.value.code
+    """The command's main(argv) in this process (the same exit path, without a fresh interpreter's start-up)."""
+    return replay_main([str(a) for a in args])
 
 
 @pytest.fixture(scope="module")

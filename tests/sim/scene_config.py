@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.config import SimFlightConfig, load_sim_config
+from drone_ssl_sim.config import SimFlightConfig, load_sim_config
 
 
 def make_config(*overrides: str) -> SimFlightConfig:

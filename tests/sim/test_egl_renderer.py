@@ -9,8 +9,8 @@ from scene_config import make_config
 from drone_ssl.errors import DroneError
 from drone_ssl.stereo.labeler import StereoLabeler
 from drone_ssl.types import Command
-from sim.errors import SimError
-from sim.sim_drone import SimDrone
+from drone_ssl_sim.errors import SimError
+from drone_ssl_sim.sim_drone import SimDrone
 
 
 def test_egl_frames_give_stereo_depth_close_to_the_truth():

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-import sim
-from app.config import load_config
-from sim.env import STATE_FIELDS, RoomEnv
+import drone_ssl_sim
+from drone_ssl_app.config import load_config
+from drone_ssl_sim.env import STATE_FIELDS, RoomEnv
 
 
 def test_registered_with_a_time_limit() -> None:
-    env = gym.make(sim.ENV_ID)
+    env = gym.make(drone_ssl_sim.ENV_ID)
     try:
         config = load_config()
         assert env.spec.max_episode_steps == round(config.sim.episode_s * config.sim.camera_hz)
@@ -24,7 +24,7 @@ def test_registered_with_a_time_limit() -> None:
 
 
 def test_check_env_passes_without_warnings() -> None:
-    env = gym.make(sim.ENV_ID, render_mode="rgb_array")
+    env = gym.make(drone_ssl_sim.ENV_ID, render_mode="rgb_array")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
@@ -75,10 +75,10 @@ def test_bad_actions_are_refused() -> None:
 
 
 def test_gymnasium_1_registration_forms_make_the_env() -> None:
-    gym.register_envs(sim)  # Gymnasium 1.x: keeps `import sim` (which registers the env) from looking unused
-    env = gym.make("sim:DroneSSL/Room-v0")  # imports the module, then makes the env
+    gym.register_envs(drone_ssl_sim)  # Gymnasium 1.x: keeps the registering import from looking unused
+    env = gym.make("drone_ssl_sim:DroneSSL/Room-v0")  # imports the module, then makes the env
     try:
-        assert env.unwrapped.spec.id == sim.ENV_ID
+        assert env.unwrapped.spec.id == drone_ssl_sim.ENV_ID
     finally:
         env.close()
 

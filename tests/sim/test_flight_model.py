@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
+from drone_ssl.airframe import DroneModelConfig
 from drone_ssl.types import Command
-from firmware_bridge.airframe import DroneModelConfig
-from sim.flight_model import GRAVITY, FlightMode, FlightModel
+from drone_ssl_sim.flight_model import GRAVITY, FlightMode, FlightModel
 
 HZ = 240.0
 

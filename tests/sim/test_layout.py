@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scene_config import make_config
 
-from sim.errors import SimError
-from sim.layout import Footprint, Obstacle, distance, place_obstacles
+from drone_ssl_sim.errors import SimError
+from drone_ssl_sim.layout import Footprint, Obstacle, distance, place_obstacles
 
 
 def _sim(*overrides: str):

@@ -8,7 +8,7 @@ import numpy as np
 import pybullet as p
 import pytest
 
-from sim.meshes import Mesh, MeshUploader, TextureScale, cylinder, open_box, quad, wall
+from drone_ssl_sim.meshes import Mesh, MeshUploader, TextureScale, cylinder, open_box, quad, wall
 
 PX_PER_M, SIZE_PX = 96.0, 512
 SCALE = TextureScale.of(PX_PER_M, SIZE_PX, offset=(0.25, 0.6))

@@ -9,7 +9,7 @@ import numpy as np
 from scene_config import make_config
 
 from drone_ssl.types import Command
-from sim.sim_drone import SimDrone
+from drone_ssl_sim.sim_drone import SimDrone
 
 FAST = ("sim.textures.size_px=64",)
 
@@ -40,7 +40,7 @@ def test_a_dead_peer_falls_back_to_rendering_here(caplog):
     config = make_config(*FAST)
     with SimDrone(config) as alone, SimDrone(config, concurrent_cameras=True) as paired:
         paired.rig.peer._worker.kill()
-        with caplog.at_level(logging.WARNING, logger="sim.render_peer"):
+        with caplog.at_level(logging.WARNING, logger="drone_ssl_sim.render_peer"):
             got = _frames(paired, episodes=1)
         assert all(np.array_equal(a, b) for a, b in zip(_frames(alone, episodes=1), got, strict=True))
         assert paired.rig.peer.broken and "in-process" in caplog.text

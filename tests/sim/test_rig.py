@@ -11,9 +11,9 @@ import pytest
 from scene_config import make_config
 
 from drone_ssl.stereo.calibration import StereoCalibration
-from sim.errors import SimError
-from sim.rig import StereoRig
-from sim.world import World
+from drone_ssl_sim.errors import SimError
+from drone_ssl_sim.rig import StereoRig
+from drone_ssl_sim.world import World
 
 HALF = 2.5  # default room: the wall in front is at x = +2.5
 OFFSET = 0.1  # default camera.forward_offset_m

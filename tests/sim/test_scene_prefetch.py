@@ -9,10 +9,10 @@ import pybullet as p
 import pytest
 from scene_config import make_config
 
-from sim.env import RoomEnv
-from sim.rig import StereoRig
-from sim.scene_plan import plan_episode
-from sim.world import World
+from drone_ssl_sim.env import RoomEnv
+from drone_ssl_sim.rig import StereoRig
+from drone_ssl_sim.scene_plan import plan_episode
+from drone_ssl_sim.world import World
 
 FAST = ("sim.textures.size_px=64", "sim.start.randomise=true")  # small textures draw fast; the start is drawn too
 
@@ -69,7 +69,7 @@ def test_a_dead_worker_falls_back_to_drawing_in_process(worlds, caplog):
     ahead.prefetch(rng)
     ahead.prefetcher._worker.kill()
     ahead.prefetcher._worker.wait()
-    with caplog.at_level(logging.WARNING, logger="sim.scene_prefetch"):
+    with caplog.at_level(logging.WARNING, logger="drone_ssl_sim.scene_prefetch"):
         plan = ahead.plan_episode(rng)
         ahead.prefetch(rng)  # no new worker: in-process from now on
     expected = plan_episode(ahead.config, np.random.default_rng(7))

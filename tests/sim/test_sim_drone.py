@@ -9,10 +9,10 @@ import sys
 import numpy as np
 import pytest
 
-from app.config import load_config
 from drone_ssl.errors import DroneError
 from drone_ssl.types import Command
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import load_config
+from drone_ssl_sim.sim_drone import SimDrone
 
 
 def fly(overrides: list[str], commands: list[Command], frames_each: int = 10) -> tuple[list, SimDrone]:

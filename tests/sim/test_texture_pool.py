@@ -7,12 +7,12 @@ import pybullet as p
 import pytest
 from scene_config import make_config
 
-import sim.scene_plan
-import sim.textures
-from sim.rig import StereoRig
-from sim.scene_plan import SURFACE_KINDS, plan_episode
-from sim.textures import texture_pool
-from sim.world import World
+import drone_ssl_sim.scene_plan
+import drone_ssl_sim.textures
+from drone_ssl_sim.rig import StereoRig
+from drone_ssl_sim.scene_plan import SURFACE_KINDS, plan_episode
+from drone_ssl_sim.textures import texture_pool
+from drone_ssl_sim.world import World
 
 POOL = ("sim.textures.size_px=64", "sim.textures.pool=12")
 
@@ -34,7 +34,10 @@ def test_episodes_pick_suitable_pool_textures_and_draw_none(monkeypatch):
     config = make_config(*POOL)
     pool = texture_pool("rich", 64, 12, config.sim.seed)
     made = []
-    for module in (sim.scene_plan, sim.textures):  # the pool is made already: nothing may be drawn any more
+    for module in (
+        drone_ssl_sim.scene_plan,
+        drone_ssl_sim.textures,
+    ):  # the pool is made already: nothing may be drawn any more
         monkeypatch.setattr(module, "make_texture", lambda *a: made.append(a))
     rng = np.random.default_rng(4)
     plans = [plan_episode(config, rng) for _ in range(5)]

@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from sim.errors import SimError
-from sim.textures import PLAIN, TEXTURE_KINDS, make_texture
+from drone_ssl_sim.errors import SimError
+from drone_ssl_sim.textures import PLAIN, TEXTURE_KINDS, make_texture
 
 
 def _band_contrast(image: np.ndarray) -> list[float]:

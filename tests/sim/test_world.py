@@ -9,10 +9,10 @@ import pybullet as p
 import pytest
 from scene_config import make_config
 
-from sim.errors import SimError
-from sim.lighting import Lighting
-from sim.rig import StereoRig
-from sim.world import World
+from drone_ssl_sim.errors import SimError
+from drone_ssl_sim.lighting import Lighting
+from drone_ssl_sim.rig import StereoRig
+from drone_ssl_sim.world import World
 
 SMALL_TEXTURES = "sim.textures.size_px=64"  # contacts and rays do not look at textures: build faster
 

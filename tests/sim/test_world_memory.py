@@ -10,9 +10,9 @@ import pybullet as p
 import pytest
 from scene_config import make_config
 
-from sim.env import RoomEnv
-from sim.rig import StereoRig
-from sim.world import World
+from drone_ssl_sim.env import RoomEnv
+from drone_ssl_sim.rig import StereoRig
+from drone_ssl_sim.world import World
 
 STATUS = Path("/proc/self/status")
 

@@ -1,8 +1,8 @@
 """The AR.Drone 2.0 wire protocol, pure encode and decode: AT commands, navdata, PaVE video, config read-back."""
 
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.ardrone2.protocol.config_readback import ConfigReadback, encode_config_text, parse_config_text
-from firmware_bridge.ardrone2.protocol.navdata import (
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.ardrone2.protocol.config_readback import ConfigReadback, encode_config_text, parse_config_text
+from drone_ssl_bridge.ardrone2.protocol.navdata import (
     ControlState,
     DemoData,
     Navdata,
@@ -10,7 +10,7 @@ from firmware_bridge.ardrone2.protocol.navdata import (
     decode_navdata,
     encode_navdata,
 )
-from firmware_bridge.ardrone2.protocol.pave import (
+from drone_ssl_bridge.ardrone2.protocol.pave import (
     FrameType,
     PaveFrame,
     PaveHeader,

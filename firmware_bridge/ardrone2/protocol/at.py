@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, IntFlag
 
-from firmware_bridge.errors import AtParseError
+from drone_ssl_bridge.errors import AtParseError
 
 # REF: the developer guide says bits 18, 20, 22, 24 and 28 are always set; bit 9 takes off, bit 8 toggles emergency.
 REF_BASE = (1 << 18) | (1 << 20) | (1 << 22) | (1 << 24) | (1 << 28)

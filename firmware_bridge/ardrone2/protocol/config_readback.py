@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from firmware_bridge.errors import ProtocolError
+from drone_ssl_bridge.errors import ProtocolError
 
 MAX_CONFIG_BYTES = 1 << 20  # a real dump is about 10 kB; more means the stream is not a config dump
 

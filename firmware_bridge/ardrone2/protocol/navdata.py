@@ -7,7 +7,7 @@ import struct
 from dataclasses import dataclass, field
 from enum import IntEnum, IntFlag
 
-from firmware_bridge.errors import NavdataParseError
+from drone_ssl_bridge.errors import NavdataParseError
 
 NAVDATA_HEADER = 0x55667788
 MAX_NAVDATA_BYTES = 4096

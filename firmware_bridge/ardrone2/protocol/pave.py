@@ -6,7 +6,7 @@ import struct
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
-from firmware_bridge.errors import PaveParseError
+from drone_ssl_bridge.errors import PaveParseError
 
 SIGNATURE = b"PaVE"
 CODEC_H264 = 4

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from scripted_readings import AVOID, mono, stereo
 
-from app.config import load_config
 from drone_ssl.arbiter import Arbiter, Phase
 from drone_ssl.arbiter.corridor import corridor_distance
 from drone_ssl.config.flight import ArbiterConfig
+from drone_ssl_app.config import load_config
 
 HFOV = 60.0
 FREE = 5.0

@@ -14,7 +14,7 @@ import pytest
 from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.flightlog.transforms import CameraRig
 from drone_ssl.stereo.calibration import StereoCalibration
-from lab.data.synthetic_log import SyntheticFrame, synthetic_flight
+from drone_ssl_lab.data.synthetic_log import SyntheticFrame, synthetic_flight
 
 CONFIG_YAML = "sim:\n  seed: 7\nflight:\n  speed_mps: 0.5\n"
 MODELS = {"mono": "cnn-2026-11-25", "textons": "dict-3"}

@@ -11,12 +11,12 @@ from flightlog_fixtures import RIG, Flight, WriteFlight
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from mcap.reader import make_reader
 
-from app.config import load_config
 from drone_ssl.flightlog import FlightLogReader
 from drone_ssl.flightlog.channels import BY_TOPIC
 from drone_ssl.flightlog.foxglove_schemas import official_schema
 from drone_ssl.flightlog.transforms import OPTICAL, attitude_quaternion
-from sim.flight_model import FlightModel
+from drone_ssl_app.config import load_config
+from drone_ssl_sim.flight_model import FlightModel
 
 
 def _matrix(q: tuple[float, float, float, float]) -> np.ndarray:

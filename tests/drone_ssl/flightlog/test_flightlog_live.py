@@ -13,7 +13,7 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from drone_ssl.flightlog import FlightLogError, FlightLogWriter
 from drone_ssl.flightlog.live import LiveServer
 from drone_ssl.flightlog.live_client import LiveSubscriber
-from lab.data.synthetic_log import synthetic_flight
+from drone_ssl_lab.data.synthetic_log import synthetic_flight
 
 pytest.importorskip("websockets")
 

@@ -9,7 +9,7 @@ import pytest
 from flightlog_fixtures import CONFIG_YAML, MODELS, Flight, WriteFlight
 
 from drone_ssl.flightlog import FlightLogReader, LoggedEvent, LoggedFrame
-from lab.data.synthetic_log import SyntheticFrame
+from drone_ssl_lab.data.synthetic_log import SyntheticFrame
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from drone_ssl.flightlog import FlightLogError, FlightLogReader, FlightLogWriter
-from lab.data.synthetic_log import synthetic_flight
+from drone_ssl_lab.data.synthetic_log import synthetic_flight
 
 
 def first_frame():

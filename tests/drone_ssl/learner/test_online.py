@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.config import load_config
 from drone_ssl.learner.buffer import Sample
 from drone_ssl.learner.online import OnlineLearner
 from drone_ssl.mono.reading import MonoReading
 from drone_ssl.stereo.reading import StereoReading
+from drone_ssl_app.config import load_config
 
 
 class CountingBackend:

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from app.config import load_config
 from drone_ssl.learner.training_process import TrainerHungError, TrainingProcess, TrainingProcessError
+from drone_ssl_app.config import load_config
 
 BOUND_S = 1.5
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from app.config import load_config
 from drone_ssl.mono import CheckpointError, CnnEstimator, CnnTrainer, load_checkpoint
 from drone_ssl.mono.checkpoint import FORMAT_VERSION
+from drone_ssl_app.config import load_config
 
 PERCEPTION = load_config().perception
 

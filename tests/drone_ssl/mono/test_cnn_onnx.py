@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from app.config import load_config
 from drone_ssl.mono import CheckpointError, CnnEstimator, CnnTrainer, MonoEstimator
 from drone_ssl.stereo import ImageInputError
+from drone_ssl_app.config import load_config
 
 PERCEPTION = load_config().perception
 

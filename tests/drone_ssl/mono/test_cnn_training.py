@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from app.config import load_config
 from drone_ssl.mono import CnnTrainer
 from drone_ssl.mono.cnn_batch import make_batch
 from drone_ssl.stereo import ImageInputError
+from drone_ssl_app.config import load_config
 
 PERCEPTION = load_config().perception
 

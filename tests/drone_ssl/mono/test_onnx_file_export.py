@@ -13,9 +13,9 @@ import onnx
 import pytest
 import torch
 
-from app.config import load_config
 from drone_ssl.mono import CheckpointError, CnnTrainer
 from drone_ssl.mono.onnx_export import INPUT_NAME, export_checkpoint, open_session
+from drone_ssl_app.config import load_config
 
 ROOT = Path(__file__).resolve().parents[3]
 PERCEPTION = load_config().perception

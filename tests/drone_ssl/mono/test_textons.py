@@ -7,11 +7,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from app.config import load_config
 from drone_ssl.mono import CheckpointError, MonoEstimator, TextonDictionary, TextonKnnEstimator
 from drone_ssl.mono.kmeans import kmeans
 from drone_ssl.mono.knn import KnnRegressor
 from drone_ssl.stereo import ImageInputError
+from drone_ssl_app.config import load_config
 
 PERCEPTION = load_config().perception
 

@@ -14,14 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.config import load_config
 from drone_ssl.flight_stats import FlightStats
 from drone_ssl.mono.cnn_estimator import column_profile
 from drone_ssl.mono.reading import MonoReading
 from drone_ssl.stack import build_pilot
 from drone_ssl.stereo.labeler import StereoLabeler
 from drone_ssl.vision.distance_labels import central_region
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import load_config
+from drone_ssl_sim.sim_drone import SimDrone
 
 MODEL = Path(__file__).resolve().parents[3] / "models" / "mono_cnn_default.pt"
 SECONDS = 90.0

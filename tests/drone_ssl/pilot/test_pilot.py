@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import torch
 
-from app.config import load_config
 from drone_ssl.errors import DroneSSLError
 from drone_ssl.stack import build_pilot
 from drone_ssl.stereo.labeler import StereoLabeler
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import load_config
+from drone_ssl_sim.sim_drone import SimDrone
 
 FAST_LEARNING = [
     "learner.validation_window=20",

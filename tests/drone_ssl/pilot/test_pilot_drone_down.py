@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from app.config import load_config
 from drone_ssl.errors import DroneDownError
 from drone_ssl.flightlog import FlightLogReader, FlightLogWriter
 from drone_ssl.stack import build_pilot
 from drone_ssl.stereo.labeler import StereoLabeler
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import load_config
+from drone_ssl_sim.sim_drone import SimDrone
 
 FRAMES_BEFORE_CUT = 5
 

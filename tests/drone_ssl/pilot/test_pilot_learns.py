@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.config import load_config
 from drone_ssl.stack import build_pilot
 from drone_ssl.stereo.labeler import StereoLabeler
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import load_config
+from drone_ssl_sim.sim_drone import SimDrone
 
 FLIGHT_S = 120.0
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from app.config import load_config
 from drone_ssl.errors import LinkLostError
 from drone_ssl.flightlog import FlightLogReader, FlightLogWriter
 from drone_ssl.replay import write_report
 from drone_ssl.stack import build_pilot
 from drone_ssl.stereo.labeler import StereoLabeler
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import load_config
+from drone_ssl_sim.sim_drone import SimDrone
 
 FRAMES_BEFORE_LOSS = 5
 REASON = "navdata silent for 2.0 s; it was told to land"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.config import load_config
 from drone_ssl.arbiter import Phase
 from drone_ssl.flightlog import FlightLogReader, FlightLogWriter
 from drone_ssl.pilot import FrameResult
 from drone_ssl.stack import build_pilot
 from drone_ssl.stereo.labeler import StereoLabeler
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import load_config
+from drone_ssl_sim.sim_drone import SimDrone
 
 CUT_AT_S = 1.0
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.config import dump_config, load_config
 from drone_ssl.arbiter import Arbiter
 from drone_ssl.flightlog import FlightLogReader, FlightLogWriter
 from drone_ssl.learner.metrics import rates_at
 from drone_ssl.stack import build_pilot
 from drone_ssl.stereo.labeler import StereoLabeler
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import dump_config, load_config
+from drone_ssl_sim.sim_drone import SimDrone
 
 MODEL = Path(__file__).resolve().parents[3] / "models" / "mono_cnn_default.pt"
 

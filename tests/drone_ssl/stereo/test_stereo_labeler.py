@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from app.config import load_config
 from drone_ssl.stereo import ImageInputError, StereoCalibration, StereoLabeler
+from drone_ssl_app.config import load_config
 
 CONFIG = load_config()
 CAMERA = CONFIG.camera

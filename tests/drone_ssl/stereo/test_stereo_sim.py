@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.config import load_config
 from drone_ssl.stereo import ImageInputError, StereoLabeler
 from drone_ssl.types import Command
 from drone_ssl.vision.distance_labels import central_region
+from drone_ssl_app.config import load_config
 
-sim_drone = pytest.importorskip("sim.sim_drone")
+sim_drone = pytest.importorskip("drone_ssl_sim.sim_drone")
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from bridge_fixtures import FAST_MODEL, bridge_for
 
 from drone_ssl.errors import DroneDownError
 from drone_ssl.types import Command
-from firmware_bridge.ardrone2.drone import ARDrone2
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.ardrone2.protocol.navdata import ControlState
+from drone_ssl_bridge.ardrone2.drone import ARDrone2
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.ardrone2.protocol.navdata import ControlState
 
 LANDED = ControlState.LANDED
 TICK_SLACK_S = 0.2  # a datagram already on its way when the cut was seen

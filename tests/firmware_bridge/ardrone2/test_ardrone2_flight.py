@@ -5,9 +5,9 @@ from bridge_fixtures import FAST_MODEL, bridge_for
 
 from drone_ssl.errors import DroneError
 from drone_ssl.types import Command
-from firmware_bridge.ardrone2.drone import ARDrone2
-from firmware_bridge.ardrone2.protocol.navdata import ControlState
-from sim.ardrone_emulator import NavdataMode
+from drone_ssl_bridge.ardrone2.drone import ARDrone2
+from drone_ssl_bridge.ardrone2.protocol.navdata import ControlState
+from drone_ssl_emulator import NavdataMode
 
 LANDED = ControlState.LANDED
 

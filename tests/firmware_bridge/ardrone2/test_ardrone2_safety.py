@@ -9,10 +9,10 @@ from bridge_fixtures import FAST_MODEL, bridge_for
 
 from drone_ssl.errors import DroneError, LinkLostError
 from drone_ssl.types import Command
-from firmware_bridge.ardrone2.command_loop import CommandLoop
-from firmware_bridge.ardrone2.drone import ARDrone2
-from firmware_bridge.ardrone2.protocol.navdata import ControlState
-from firmware_bridge.errors import SafetyLandingError
+from drone_ssl_bridge.ardrone2.command_loop import CommandLoop
+from drone_ssl_bridge.ardrone2.drone import ARDrone2
+from drone_ssl_bridge.ardrone2.protocol.navdata import ControlState
+from drone_ssl_bridge.errors import SafetyLandingError
 
 LANDED = ControlState.LANDED
 

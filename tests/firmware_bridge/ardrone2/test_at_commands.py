@@ -2,8 +2,8 @@
 
 import pytest
 
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.errors import AtParseError
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.errors import AtParseError
 
 
 def test_float_arguments_are_sent_as_int32_with_the_same_bits():

@@ -2,12 +2,12 @@
 
 from drone_ssl.errors import LinkLostError
 from drone_ssl.types import Command
-from firmware_bridge.ardrone2.command_loop import CommandLoop
-from firmware_bridge.ardrone2.config_handshake import ConfigHandshake
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.ardrone2.protocol.navdata import ControlState, DemoData, Navdata, NavState
-from firmware_bridge.config import BridgeConfig
-from firmware_bridge.safety import SafetyLimits
+from drone_ssl_bridge.ardrone2.command_loop import CommandLoop
+from drone_ssl_bridge.ardrone2.config_handshake import ConfigHandshake
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.ardrone2.protocol.navdata import ControlState, DemoData, Navdata, NavState
+from drone_ssl_bridge.config import BridgeConfig
+from drone_ssl_bridge.safety import SafetyLimits
 
 
 class FakeNavdata:

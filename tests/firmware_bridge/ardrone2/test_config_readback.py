@@ -2,8 +2,8 @@
 
 import pytest
 
-from firmware_bridge.ardrone2.protocol.config_readback import ConfigReadback, encode_config_text, parse_config_text
-from firmware_bridge.errors import ProtocolError
+from drone_ssl_bridge.ardrone2.protocol.config_readback import ConfigReadback, encode_config_text, parse_config_text
+from drone_ssl_bridge.errors import ProtocolError
 
 
 def test_dump_split_over_segments_is_parsed_once_complete():

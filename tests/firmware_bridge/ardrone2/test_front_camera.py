@@ -6,8 +6,8 @@ import threading
 import numpy as np
 import pytest
 
-from firmware_bridge.ardrone2.front_camera import FrontCamera
-from firmware_bridge.ardrone2.protocol.pave import FrameType, encode_frame
+from drone_ssl_bridge.ardrone2.front_camera import FrontCamera
+from drone_ssl_bridge.ardrone2.protocol.pave import FrameType, encode_frame
 
 av = pytest.importorskip("av")
 

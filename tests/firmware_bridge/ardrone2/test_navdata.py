@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from firmware_bridge.ardrone2.protocol.navdata import (
+from drone_ssl_bridge.ardrone2.protocol.navdata import (
     NAVDATA_HEADER,
     ControlState,
     DemoData,
@@ -17,7 +17,7 @@ from firmware_bridge.ardrone2.protocol.navdata import (
     decode_navdata,
     encode_navdata,
 )
-from firmware_bridge.errors import NavdataParseError
+from drone_ssl_bridge.errors import NavdataParseError
 
 DEMO = DemoData(ControlState.HOVERING, 0, 87, -1500.0, 250.5, 90000.0, 1012, 120.0, -30.0, 5.0, 7)
 

@@ -5,8 +5,8 @@ import math
 import pytest
 
 from drone_ssl.types import DroneState
-from firmware_bridge.ardrone2.navdata_state import to_demo, to_drone_state
-from firmware_bridge.ardrone2.protocol.navdata import ControlState, DemoData, Navdata, NavState
+from drone_ssl_bridge.ardrone2.navdata_state import to_demo, to_drone_state
+from drone_ssl_bridge.ardrone2.protocol.navdata import ControlState, DemoData, Navdata, NavState
 
 
 def test_units_are_converted_to_si():

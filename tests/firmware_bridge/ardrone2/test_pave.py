@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from firmware_bridge.ardrone2.protocol.pave import FrameType, PaveReassembler, encode_frame, parse_header
-from firmware_bridge.errors import PaveParseError
+from drone_ssl_bridge.ardrone2.protocol.pave import FrameType, PaveReassembler, encode_frame, parse_header
+from drone_ssl_bridge.errors import PaveParseError
 
 
 def test_header_fields_round_trip_and_header_size_is_honoured():
@@ -53,7 +53,7 @@ def test_advertisement_headers_carry_no_payload():
 
 def test_h264_payloads_decode_through_pyav():
     av = pytest.importorskip("av")
-    from firmware_bridge.ardrone2.video import H264Decoder
+    from drone_ssl_bridge.ardrone2.video import H264Decoder
 
     encoder = av.CodecContext.create("libx264", "w")
     encoder.width, encoder.height, encoder.pix_fmt = 64, 48, "yuv420p"

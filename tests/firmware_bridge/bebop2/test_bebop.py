@@ -8,9 +8,9 @@ import pytest
 
 from drone_ssl.errors import DroneDownError, LinkLostError
 from drone_ssl.types import Command
-from firmware_bridge.bebop2.drone import Bebop2
-from firmware_bridge.config import BridgeConfig
-from firmware_bridge.errors import MissingExtraError, SafetyLandingError
+from drone_ssl_bridge.bebop2.drone import Bebop2
+from drone_ssl_bridge.config import BridgeConfig
+from drone_ssl_bridge.errors import MissingExtraError, SafetyLandingError
 
 
 class FakeSensors:

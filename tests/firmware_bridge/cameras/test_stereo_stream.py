@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from drone_ssl.stereo.calibration import StereoCalibration
-from firmware_bridge.cameras.stereo_stream import StereoStream, parse_source
-from firmware_bridge.errors import StereoStreamError
-from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, KinematicBody
+from drone_ssl_bridge.cameras.stereo_stream import StereoStream, parse_source
+from drone_ssl_bridge.errors import StereoStreamError
+from drone_ssl_emulator import ARDroneEmulator, EmulatorPorts, KinematicBody
 
 
 def write_video(path, frames):

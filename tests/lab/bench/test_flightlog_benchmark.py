@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lab.bench import flightlog as benchmark
+from drone_ssl_lab.bench import flightlog as benchmark
 
 
 def test_benchmark_reports_every_figure(tmp_path: Path) -> None:

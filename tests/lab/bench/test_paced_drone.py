@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from lab.bench.paced_drone import PacedDrone
+from drone_ssl_lab.bench.paced_drone import PacedDrone
 
 
 class CountingDrone:

@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from lab.bench.disparity_metrics import disparity_scores, shared_bad
-from lab.data.real_stereo_pairs import TruthPair, downscaled, photographs, warped_pair
+from drone_ssl_lab.bench.disparity_metrics import disparity_scores, shared_bad
+from drone_ssl_lab.data.real_stereo_pairs import TruthPair, downscaled, photographs, warped_pair
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.config import load_config
-from lab.bench import retrain as benchmark
+from drone_ssl_app.config import load_config
+from drone_ssl_lab.bench import retrain as benchmark
 
 
 @pytest.mark.slow

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lab.bench.rollout import rollout, vector_steps_per_s
-from sim.config import load_sim_config
+from drone_ssl_lab.bench.rollout import rollout, vector_steps_per_s
+from drone_ssl_sim.config import load_sim_config
 
 SHORT = ("sim.textures.size_px=128", "sim.episode_s=1.0")  # 10-step episodes: several resets in a few seconds
 

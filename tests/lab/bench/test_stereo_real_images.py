@@ -8,11 +8,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from app.config import load_config
 from drone_ssl.stereo import StereoLabeler
 from drone_ssl.stereo.agreement import vertical_offset
-from lab.bench.stereo_real import EFFECTS, disparity_accuracy, label_pair, perception_for, rig_of
-from lab.data.real_stereo_pairs import TruthPair, downscaled, middlebury_motorcycle
+from drone_ssl_app.config import load_config
+from drone_ssl_lab.bench.stereo_real import EFFECTS, disparity_accuracy, label_pair, perception_for, rig_of
+from drone_ssl_lab.data.real_stereo_pairs import TruthPair, downscaled, middlebury_motorcycle
 
 pytest.importorskip("skimage")  # the dev extra installs it: the pair ships inside its wheel
 

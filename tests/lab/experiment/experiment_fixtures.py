@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from lab.experiment.aggregate import RunRecord
-from lab.experiment.grid import RunSpec
+from drone_ssl_lab.experiment.aggregate import RunRecord
+from drone_ssl_lab.experiment.grid import RunSpec
 
 FAKE_FLY = Path(__file__).with_name("fake_fly.py")
 FAKE_FLY_COMMAND = [sys.executable, str(FAKE_FLY)]

@@ -7,9 +7,9 @@ import math
 import pytest
 from experiment_fixtures import record, scalars, window
 
-from lab.experiment.aggregate import curve, group_records, summarise_group
-from lab.experiment.comparisons import comparisons
-from lab.experiment.transfer import summarise_transfer
+from drone_ssl_lab.experiment.aggregate import curve, group_records, summarise_group
+from drone_ssl_lab.experiment.comparisons import comparisons
+from drone_ssl_lab.experiment.transfer import summarise_transfer
 
 SEEDS = range(5)
 

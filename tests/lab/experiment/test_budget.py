@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from lab.experiment import budget
-from lab.experiment.budget import TEXTONS, budget_row, plot, write_table
+from drone_ssl_lab.experiment import budget
+from drone_ssl_lab.experiment.budget import TEXTONS, budget_row, plot, write_table
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.config import load_config
-from lab.experiment import CONDITIONS, PRESETS, ExperimentError, FlightSettings, Grid, RunSpec, parse_shard
-from lab.experiment.flight_args import Skip, cut_time, fly_arguments
+from drone_ssl_app.config import load_config
+from drone_ssl_lab.experiment import CONDITIONS, PRESETS, ExperimentError, FlightSettings, Grid, RunSpec, parse_shard
+from drone_ssl_lab.experiment.flight_args import Skip, cut_time, fly_arguments
 
 SETTINGS = FlightSettings(duration_s=60.0, cut_delay_s=10.0, overrides=("sim.obstacles.count=3",))
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from experiment_fixtures import FAKE_FLY, ctrl_c_after
 
-from lab.experiment import ExperimentFolder, FlightSettings, Grid, GridRunner
-from lab.experiment.folder import FINISHED, UNFINISHED
-from lab.experiment.runner import DONE, FAILED, FLOWN
+from drone_ssl_lab.experiment import ExperimentFolder, FlightSettings, Grid, GridRunner
+from drone_ssl_lab.experiment.folder import FINISHED, UNFINISHED
+from drone_ssl_lab.experiment.runner import DONE, FAILED, FLOWN
 
 ray = pytest.importorskip("ray")
-from lab.experiment.ray_launcher import RayLauncher, start_ray  # noqa: E402
+from drone_ssl_lab.experiment.ray_launcher import RayLauncher, start_ray  # noqa: E402
 
 SETTINGS = FlightSettings(duration_s=30.0, cut_delay_s=5.0)
 EXPERIMENT = Path(__file__).resolve().parents[3] / "scripts" / "experiment.py"

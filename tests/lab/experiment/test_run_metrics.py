@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.config import load_config
 from drone_ssl.config import dump_config
 from drone_ssl.flightlog import FlightLogWriter, LoggedStereo
 from drone_ssl.mono.reading import MonoReading
 from drone_ssl.types import DroneState, Observation
-from lab.experiment.flight_series import read_series
-from lab.experiment.run_metrics import METRICS_FILE, decision_settings, run_metrics
+from drone_ssl_app.config import load_config
+from drone_ssl_lab.experiment.flight_series import read_series
+from drone_ssl_lab.experiment.run_metrics import METRICS_FILE, decision_settings, run_metrics
 
 FRAMES, START = 120, 2.0  # 12 s at 10 Hz, the log's clock starting at 2 s
 CUT_AT = 10.0

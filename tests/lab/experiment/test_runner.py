@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from experiment_fixtures import FAKE_FLY_COMMAND, ctrl_c_after
 
-from lab.experiment import ExperimentError, ExperimentFolder, FlightSettings, Grid, GridRunner
-from lab.experiment.folder import FINISHED, SKIPPED, UNFINISHED
-from lab.experiment.runner import BLOCKED, DONE, FAILED, FLOWN
+from drone_ssl_lab.experiment import ExperimentError, ExperimentFolder, FlightSettings, Grid, GridRunner
+from drone_ssl_lab.experiment.folder import FINISHED, SKIPPED, UNFINISHED
+from drone_ssl_lab.experiment.runner import BLOCKED, DONE, FAILED, FLOWN
 
 SETTINGS = FlightSettings(duration_s=30.0, cut_delay_s=5.0)
 

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from lab.experiment.aggregate import invert
-from lab.experiment.stats import (
+from drone_ssl_lab.experiment.aggregate import invert
+from drone_ssl_lab.experiment.stats import (
     Estimate,
     mean_ci,
     paired_mean_difference,

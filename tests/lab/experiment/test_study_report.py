@@ -7,10 +7,10 @@ from pathlib import Path
 
 from experiment_fixtures import record, scalars, window
 
-from lab.experiment import FlightSettings, Grid
-from lab.experiment.aggregate import RunRecord
-from lab.experiment.grid import RunSpec
-from lab.experiment.study_report import write_report
+from drone_ssl_lab.experiment import FlightSettings, Grid
+from drone_ssl_lab.experiment.aggregate import RunRecord
+from drone_ssl_lab.experiment.grid import RunSpec
+from drone_ssl_lab.experiment.study_report import write_report
 
 GRID = Grid(("stereo", "naive", "persistent", "persistent_cut", "transfer"), ("cnn", "textons"), (0, 1, 2),
             FlightSettings(120.0, 20.0, ("learner.active=true",)), window_s=30.0)  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lab.data.synthetic_walls import wall_set
+from drone_ssl_lab.data.synthetic_walls import wall_set
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ import dataclasses
 
 import numpy as np
 
-from app.config import load_config
 from drone_ssl.mono import CnnTrainer, MonoReading, TextonKnnEstimator
-from lab.training.offline import fit_cnn, fit_textons, predict_all
+from drone_ssl_app.config import load_config
+from drone_ssl_lab.training.offline import fit_cnn, fit_textons, predict_all
 
 PERCEPTION = load_config().perception
 

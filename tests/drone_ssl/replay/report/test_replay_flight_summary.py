@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from replay_logs import write_log
 
-from app.config import load_config
 from drone_ssl.replay import ReplayError, write_report
+from drone_ssl_app.config import load_config
 
 PERCEPTION = load_config().perception
 

@@ -12,11 +12,11 @@ import pytest
 import torch
 from replay_logs import HEIGHT, WIDTH, write_log
 
-from app.config import load_config
 from drone_ssl.mono import CheckpointError, CnnTrainer, load_checkpoint
 from drone_ssl.replay import DistContext, ReplayError, RetrainOptions, retrain_cnn
 from drone_ssl.replay.retrain import cnn_retrain
 from drone_ssl.replay.retrain.train_state import RESUME_FILE, load_state
+from drone_ssl_app.config import load_config
 
 PERCEPTION = load_config().perception
 

@@ -8,11 +8,11 @@ import pytest
 import torch
 from replay_logs import write_log
 
-from app.config import load_config
 from drone_ssl.flightlog import iter_samples
 from drone_ssl.mono import load_checkpoint
 from drone_ssl.replay import ReplayError, RetrainOptions, launch_local, retrain_cnn
 from drone_ssl.replay.retrain.train_state import RESUME_FILE, load_state
+from drone_ssl_app.config import load_config
 
 PERCEPTION = load_config().perception
 

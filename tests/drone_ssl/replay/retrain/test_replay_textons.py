@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.config import load_config
 from drone_ssl.flightlog import iter_samples
 from drone_ssl.mono import TextonKnnEstimator
 from drone_ssl.replay import ReplayError, RetrainOptions, retrain_textons
+from drone_ssl_app.config import load_config
 
 PERCEPTION = load_config().perception
 

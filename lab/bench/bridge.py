@@ -8,13 +8,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from app.cli import add_duration
-from app.config import Config, load_config
 from drone_ssl.types import Command
-from firmware_bridge.ardrone2.drone import ARDrone2
-from firmware_bridge.ardrone2.protocol.navdata import NavState
-from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, KinematicBody
-from sim.ardrone_emulator.events import WireEvent
+from drone_ssl_app.cli import add_duration
+from drone_ssl_app.config import Config, load_config
+from drone_ssl_bridge.ardrone2.drone import ARDrone2
+from drone_ssl_bridge.ardrone2.protocol.navdata import NavState
+from drone_ssl_emulator import ARDroneEmulator, EmulatorPorts, KinematicBody
+from drone_ssl_emulator.events import WireEvent
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> dict:
     overrides = getattr(args, "overrides", [])
     config: Config = load_config(getattr(args, "config", None), overrides)
     if args.body == "sim":
-        from sim.sim_drone import SimDrone
+        from drone_ssl_sim.sim_drone import SimDrone
 
         body = SimDrone(config)
     else:

@@ -1,4 +1,4 @@
-"""`python -m sim.ardrone_emulator`: a simulated AR.Drone 2.0 on 127.0.0.1 (the real ports), until Ctrl-C."""
+"""`python -m drone_ssl_emulator`: a simulated AR.Drone 2.0 on 127.0.0.1 (the real ports), until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import sys
 import time
 
 from drone_ssl.errors import DroneSSLError
-from sim.ardrone_emulator.emulator import ARDroneEmulator, EmulatorPorts
-from sim.ardrone_emulator.faults import Faults
-from sim.ardrone_emulator.kinematic_body import KinematicBody
-from sim.config import load_sim_config
+from drone_ssl_emulator.emulator import ARDroneEmulator, EmulatorPorts
+from drone_ssl_emulator.faults import Faults
+from drone_ssl_emulator.kinematic_body import KinematicBody
+from drone_ssl_sim.config import load_sim_config
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m sim.ardrone_emulator", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m drone_ssl_emulator", description=__doc__)
     ports = EmulatorPorts()
     p.add_argument("--at-port", type=int, default=ports.at)
     p.add_argument("--navdata-port", type=int, default=ports.navdata)
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_sim_config(args.config, args.set)
         if args.body == "sim":
-            from sim.sim_drone import SimDrone  # PyBullet loads only when this body is asked for
+            from drone_ssl_sim.sim_drone import SimDrone  # PyBullet loads only when this body is asked for
 
             body = SimDrone(config)
         else:

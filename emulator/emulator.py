@@ -8,19 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from drone_ssl.airframe import DroneModelConfig
 from drone_ssl.drone import Drone
-from firmware_bridge.airframe import DroneModelConfig
-from sim.ardrone_emulator.at_server import AtServer
-from sim.ardrone_emulator.body_runner import BodyRunner
-from sim.ardrone_emulator.config_server import ConfigServer
-from sim.ardrone_emulator.config_table import default_table
-from sim.ardrone_emulator.events import EventLog
-from sim.ardrone_emulator.faults import Faults, FaultyChannel
-from sim.ardrone_emulator.flight_state import FlightStateMachine, Timing
-from sim.ardrone_emulator.mjpeg_server import FrameBoard, MjpegServer
-from sim.ardrone_emulator.navdata_server import NavdataServer
-from sim.ardrone_emulator.video_server import VideoServer, h264_available
-from sim.errors import SimError
+from drone_ssl_emulator.at_server import AtServer
+from drone_ssl_emulator.body_runner import BodyRunner
+from drone_ssl_emulator.config_server import ConfigServer
+from drone_ssl_emulator.config_table import default_table
+from drone_ssl_emulator.events import EventLog
+from drone_ssl_emulator.faults import Faults, FaultyChannel
+from drone_ssl_emulator.flight_state import FlightStateMachine, Timing
+from drone_ssl_emulator.mjpeg_server import FrameBoard, MjpegServer
+from drone_ssl_emulator.navdata_server import NavdataServer
+from drone_ssl_emulator.video_server import VideoServer, h264_available
+from drone_ssl_sim.errors import SimError
 
 LOOPBACK = "127.0.0.1"
 

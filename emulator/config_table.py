@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from firmware_bridge.airframe import DroneModelConfig
+from drone_ssl.airframe import DroneModelConfig
 
 
 def default_table(model: DroneModelConfig) -> dict[str, str]:

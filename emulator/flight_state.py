@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 from drone_ssl.types import Command, CommandError, DroneState
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.ardrone2.protocol.navdata import ControlState, NavState
-from sim.ardrone_emulator.config_table import accepts
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.ardrone2.protocol.navdata import ControlState, NavState
+from drone_ssl_emulator.config_table import accepts
 
 AIRBORNE = (ControlState.TAKEOFF, ControlState.FLYING, ControlState.HOVERING, ControlState.LANDING)
 ALWAYS_ON = (

@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from firmware_bridge.ardrone2.protocol.pave import FrameType, encode_frame
-from sim.ardrone_emulator.mjpeg_server import FrameBoard
-from sim.ardrone_emulator.socket_service import SocketService
-from sim.errors import SimError
+from drone_ssl_bridge.ardrone2.protocol.pave import FrameType, encode_frame
+from drone_ssl_emulator.mjpeg_server import FrameBoard
+from drone_ssl_emulator.socket_service import SocketService
+from drone_ssl_sim.errors import SimError
 
 log = logging.getLogger(__name__)
 

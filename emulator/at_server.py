@@ -6,12 +6,12 @@ import socket
 import time
 from collections.abc import Callable
 
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.errors import ProtocolError
-from sim.ardrone_emulator.events import EventLog, WireEvent
-from sim.ardrone_emulator.faults import FaultyChannel
-from sim.ardrone_emulator.flight_state import FlightStateMachine
-from sim.ardrone_emulator.socket_service import SocketService
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.errors import ProtocolError
+from drone_ssl_emulator.events import EventLog, WireEvent
+from drone_ssl_emulator.faults import FaultyChannel
+from drone_ssl_emulator.flight_state import FlightStateMachine
+from drone_ssl_emulator.socket_service import SocketService
 
 
 class SequenceFilter:

@@ -6,7 +6,7 @@ import socket
 import threading
 from abc import ABC, abstractmethod
 
-from sim.errors import SimError
+from drone_ssl_sim.errors import SimError
 
 
 class SocketService(ABC):

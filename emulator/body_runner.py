@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneSSLError
-from sim.ardrone_emulator.faults import Faults
-from sim.ardrone_emulator.flight_state import BodyRequest, FlightStateMachine
-from sim.ardrone_emulator.mjpeg_server import FrameBoard
+from drone_ssl_emulator.faults import Faults
+from drone_ssl_emulator.flight_state import BodyRequest, FlightStateMachine
+from drone_ssl_emulator.mjpeg_server import FrameBoard
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,12 @@ import cv2
 import numpy as np
 import pytest
 
-from firmware_bridge.airframe import DroneModelConfig
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.ardrone2.protocol.config_readback import ConfigReadback
-from firmware_bridge.ardrone2.protocol.navdata import HANDSHAKE, ControlState, NavState, decode_navdata
-from firmware_bridge.errors import NavdataParseError
-from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, Faults, KinematicBody, Timing
+from drone_ssl.airframe import DroneModelConfig
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.ardrone2.protocol.config_readback import ConfigReadback
+from drone_ssl_bridge.ardrone2.protocol.navdata import HANDSHAKE, ControlState, NavState, decode_navdata
+from drone_ssl_bridge.errors import NavdataParseError
+from drone_ssl_emulator import ARDroneEmulator, EmulatorPorts, Faults, KinematicBody, Timing
 
 MODEL = DroneModelConfig(takeoff_altitude_m=0.4)
 

@@ -8,12 +8,12 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from firmware_bridge.ardrone2.navdata_state import to_demo
-from firmware_bridge.ardrone2.protocol.navdata import Navdata, encode_navdata
-from sim.ardrone_emulator.events import EventLog, WireEvent
-from sim.ardrone_emulator.faults import FaultyChannel
-from sim.ardrone_emulator.flight_state import FlightStateMachine, NavdataMode
-from sim.ardrone_emulator.socket_service import SocketService
+from drone_ssl_bridge.ardrone2.navdata_state import to_demo
+from drone_ssl_bridge.ardrone2.protocol.navdata import Navdata, encode_navdata
+from drone_ssl_emulator.events import EventLog, WireEvent
+from drone_ssl_emulator.faults import FaultyChannel
+from drone_ssl_emulator.flight_state import FlightStateMachine, NavdataMode
+from drone_ssl_emulator.socket_service import SocketService
 
 
 class NavdataServer(SocketService):

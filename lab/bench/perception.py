@@ -9,18 +9,18 @@ import sys
 import numpy as np
 import torch
 
-from app.cli import config_from_args
-from app.config import Config
 from drone_ssl.mono.cnn_estimator import CnnEstimator
 from drone_ssl.mono.cnn_trainer import CnnTrainer
 from drone_ssl.mono.texton_estimator import TextonKnnEstimator
 from drone_ssl.stereo.labeler import StereoLabeler
-from lab.bench.mono import cnn_speed, mono_accuracy, texton_speed
-from lab.bench.stereo import label_accuracy, matching_ms
-from lab.bench.stereo_real import real_figures
-from lab.data.frame_sets import Frames, fly_frames, fly_rooms
-from lab.training.offline import fit_cnn, fit_textons, predict_all
-from sim.sim_drone import SimDrone
+from drone_ssl_app.cli import config_from_args
+from drone_ssl_app.config import Config
+from drone_ssl_lab.bench.mono import cnn_speed, mono_accuracy, texton_speed
+from drone_ssl_lab.bench.stereo import label_accuracy, matching_ms
+from drone_ssl_lab.bench.stereo_real import real_figures
+from drone_ssl_lab.data.frame_sets import Frames, fly_frames, fly_rooms
+from drone_ssl_lab.training.offline import fit_cnn, fit_textons, predict_all
+from drone_ssl_sim.sim_drone import SimDrone
 
 RESOLUTIONS = ((128, 96), (320, 240), (640, 480))
 

@@ -4,15 +4,15 @@ from dataclasses import replace
 
 import numpy as np
 
-from app.config import load_config
 from drone_ssl.stereo.calibration import StereoCalibration
 from drone_ssl.types import Command
-from firmware_bridge.ardrone2.drone import ARDrone2
-from firmware_bridge.ardrone2.protocol.navdata import ControlState
-from firmware_bridge.cameras.stereo_stream import StereoStream
-from firmware_bridge.config import BridgeConfig
-from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, Timing
-from sim.sim_drone import SimDrone
+from drone_ssl_app.config import load_config
+from drone_ssl_bridge.ardrone2.drone import ARDrone2
+from drone_ssl_bridge.ardrone2.protocol.navdata import ControlState
+from drone_ssl_bridge.cameras.stereo_stream import StereoStream
+from drone_ssl_bridge.config import BridgeConfig
+from drone_ssl_emulator import ARDroneEmulator, EmulatorPorts, Timing
+from drone_ssl_sim.sim_drone import SimDrone
 
 
 def test_ardrone2_flies_the_simulator_through_the_emulator():
@@ -44,7 +44,7 @@ def test_ardrone2_flies_the_simulator_through_the_emulator():
 
 def test_both_bodies_report_body_frame_velocity_when_turned():
     """Navdata carries (forward, right, up): facing -y (yaw 90 deg clockwise), flying forward is +forward."""
-    from sim.ardrone_emulator import KinematicBody
+    from drone_ssl_emulator import KinematicBody
 
     config = load_config(overrides=["sim.obstacles.count=0", "sim.start.yaw_deg=90"])
     for body in (SimDrone(config), KinematicBody(config.drone, config.camera, 0.1, 0)):

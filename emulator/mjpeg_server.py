@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import cv2
 import numpy as np
 
-from sim.errors import SimError
+from drone_ssl_sim.errors import SimError
 
 BOUNDARY = b"stereoframe"
 STREAM_PATH = "/stereo.mjpg"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import socket
 import threading
 
-from firmware_bridge.ardrone2.protocol.config_readback import encode_config_text
-from sim.ardrone_emulator.flight_state import FlightStateMachine
-from sim.ardrone_emulator.socket_service import SocketService
+from drone_ssl_bridge.ardrone2.protocol.config_readback import encode_config_text
+from drone_ssl_emulator.flight_state import FlightStateMachine
+from drone_ssl_emulator.socket_service import SocketService
 
 SEGMENT_BYTES = 256  # a real drone's dump arrives in pieces: clients must reassemble
 

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from app.config import load_config
 from drone_ssl.stereo.calibration import StereoCalibration
-from firmware_bridge.ardrone2.protocol import at
-from firmware_bridge.ardrone2.protocol.navdata import ControlState
-from sim.ardrone_emulator import ARDroneEmulator, EmulatorPorts, KinematicBody, Timing
+from drone_ssl_app.config import load_config
+from drone_ssl_app.fly import fly_command_line
+from drone_ssl_bridge.ardrone2.protocol import at
+from drone_ssl_bridge.ardrone2.protocol.navdata import ControlState
+from drone_ssl_emulator import ARDroneEmulator, EmulatorPorts, KinematicBody, Timing
 
-FLY = Path(__file__).resolve().parent / "fly.py"
 AIRBORNE = (ControlState.FLYING, ControlState.HOVERING)
 LANDING = (ControlState.LANDING, ControlState.LANDED)
 SIGNALS = (("SIGINT", True), ("SIGTERM", False), ("SIGHUP", True))  # (signal, to the whole process group)
@@ -51,7 +51,7 @@ def raw_land_floor(emulator: ARDroneEmulator) -> float | None:
 
 def one_flight(emulator: ARDroneEmulator, calib: Path, out: Path, name: str, group: bool, fly_s: float) -> dict:
     p = emulator.ports
-    command = [sys.executable, str(FLY), "--drone", "127.0.0.1", "--duration", "600", "--out", str(out),
+    command = [*fly_command_line(), "--drone", "127.0.0.1", "--duration", "600", "--out", str(out),
                "--stereo", emulator.stereo_url, "--calib", str(calib),
                "--set", f"bridge.at_port={p.at}", "--set", f"bridge.navdata_port={p.navdata}",
                "--set", f"bridge.config_port={p.config}", "--set", "log.depth_maps=false"]  # fmt: skip

@@ -6,11 +6,11 @@ import math
 
 import numpy as np
 
+from drone_ssl.airframe import DroneModelConfig
 from drone_ssl.config import CameraConfig
 from drone_ssl.drone import Drone
 from drone_ssl.errors import DroneError
 from drone_ssl.types import Command, DroneState, Observation
-from firmware_bridge.airframe import DroneModelConfig
 
 WALL_DISTANCE_M = 2.0  # the pair shows one textured wall this far away (a constant stereo disparity)
 
