@@ -16,7 +16,9 @@ from drone_ssl.errors import DroneSSLError
 from drone_ssl.mono.cnn_model import NORMALISATION, MonoDepthNet
 
 FORMAT_VERSION = 1
-ARCHITECTURE = "MonoDepthNet2"  # patch stem + batch norm + per-image normalisation (MonoDepthNet: before)
+# The checkpoint's layout tag for `MonoDepthNet` (its second layout: patch stem, batch norm, per-image
+# normalisation); a file with another tag is refused, not loaded into the wrong shapes.
+ARCHITECTURE = "MonoDepthNet2"
 MIN_STAGES, MAX_STAGES = 2, 8
 MAX_CHANNELS = 1024
 MAX_STEM_PX = 16
