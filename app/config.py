@@ -55,4 +55,4 @@ def real_flight_check(config: Config) -> None:
             "sim.camera_hz", "sets the simulator's frame rate only; a real drone flies at bridge.camera_hz: set that"
         )
     if config.sim.seed != defaults.seed:
-        raise ConfigError("sim.seed", "seeds the simulator only; seed a real flight with fly.py --seed N")
+        raise ConfigError("sim.seed", "seeds the simulator only; seed a real flight with drone-ssl fly --seed N")

@@ -137,7 +137,7 @@ def load_checkpoint(path: str | Path) -> tuple[MonoDepthNet, CnnMetadata]:
     if metadata.architecture != ARCHITECTURE:
         raise CheckpointError(
             f"checkpoint {p} holds a {metadata.architecture}, not a {ARCHITECTURE}; "
-            "retrain it with this version (scripts/replay.py --retrain or scripts/train_default_model.py)"
+            "retrain it with this version (drone-ssl replay --retrain, or drone-ssl train-default-model)"
         )
     check_sizes(metadata, p)  # before anything is allocated from them
     state = payload["state_dict"]
