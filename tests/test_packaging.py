@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -32,19 +33,12 @@ def test_the_package_list_is_every_package_folder_of_each_room() -> None:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv holding only the product's wheel; its dependencies come from this environment (offline)."""
     where = tmp_path_factory.mktemp("wheel")
-    build = [
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "-q",
-        "--no-deps",
-        "--no-build-isolation",
-        "-w",
-        str(where),
-        str(ROOT),
-    ]
-    subprocess.run(build, check=True, capture_output=True, timeout=300)
+    # Built from a copy: setuptools keeps a build/ folder, whose stale files would reach the wheel (and the checkout).
+    source = where / "source"
+    skip = shutil.ignore_patterns(".git", ".venv", "build", "dist", "runs", "docs", "__pycache__", "*.egg-info")
+    shutil.copytree(ROOT, source, ignore=skip)
+    build = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(where)]
+    subprocess.run([*build, str(source)], check=True, capture_output=True, timeout=300)
     (wheel,) = where.glob("drone_ssl-*.whl")
     venv = where / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)

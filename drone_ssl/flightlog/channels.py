@@ -115,37 +115,39 @@ MONO = logged("/mono/reading", "drone_ssl.mono.reading:MonoReading", True, skip=
 PHASE = logged("/arbiter/phase", "drone_ssl.arbiter.decision:Decision", True)
 COMMAND = logged("/command", "drone_ssl.types:Command", True)
 STATE = logged("/drone/state", "drone_ssl.types:DroneState", True)
-GROUND_TRUTH = ChannelSpec(
-    "/eval/ground_truth",
-    schemas.record("drone_ssl.GroundTruth", "Simulator ground truth of this frame: evaluation only, never a label"),
-    per_frame=True,
-    evaluation_only=True,
-)
 
+
+def record_channel(
+    topic: str, title: str, description: str, per_frame: bool = False, evaluation_only: bool = False
+) -> ChannelSpec:
+    """A channel of free-form JSON records (events, metrics, truth): every field plottable by its path."""
+    return ChannelSpec(topic, schemas.record(title, description), per_frame, evaluation_only=evaluation_only)
+
+
+GROUND_TRUTH = record_channel(
+    "/eval/ground_truth",
+    "drone_ssl.GroundTruth",
+    "Simulator ground truth of this frame: evaluation only, never a label",
+    True,
+    True,
+)
 OVERRIDE = logged("/events/override", "drone_ssl.arbiter.events:OverrideEvent", False)
 PHASE_SWITCH = logged("/events/phase_switch", "drone_ssl.arbiter.events:PhaseSwitch", False)
-COLLISION = ChannelSpec(
+COLLISION = record_channel(
     "/events/collision",
-    schemas.record("drone_ssl.Collision", "A collision seen by the simulator: evaluation only"),
-    per_frame=False,
+    "drone_ssl.Collision",
+    "A collision seen by the simulator: evaluation only",
     evaluation_only=True,
 )
-LINK = ChannelSpec(
-    "/events/link", schemas.record("drone_ssl.LinkEvent", "The drone link was lost or came back"), per_frame=False
-)
-EMERGENCY = ChannelSpec(
+LINK = record_channel("/events/link", "drone_ssl.LinkEvent", "The drone link was lost or came back")
+EMERGENCY = record_channel(
     "/events/emergency",
-    schemas.record("drone_ssl.EmergencyEvent", "The drone stopped flying by itself: motors cut, emergency, a landing"),
-    per_frame=False,
+    "drone_ssl.EmergencyEvent",
+    "The drone stopped flying by itself: motors cut, emergency, a landing",
 )
-LEARNER = ChannelSpec(
-    "/learner/metrics", schemas.record("drone_ssl.LearnerMetrics", "Learner progress and test error"), per_frame=False
-)
-FLIGHT = ChannelSpec(
-    "/events/flight",
-    schemas.record("drone_ssl.FlightEvent", "The log itself: frames dropped on overload, end of flight"),
-    per_frame=False,
-)
+LEARNER = record_channel("/learner/metrics", "drone_ssl.LearnerMetrics", "Learner progress and test error")
+FLIGHT = record_channel("/events/flight", "drone_ssl.FlightEvent",
+                        "The log itself: frames dropped on overload, end of flight")  # fmt: skip
 
 ALL: tuple[ChannelSpec, ...] = (
     LEFT,
