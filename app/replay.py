@@ -28,6 +28,7 @@ from drone_ssl.replay import (
     load_estimator,
     retrain_cnn,
     retrain_textons,
+    scoring_threshold,
     setup_distributed,
     split_validation,
     write_csv,
@@ -50,8 +51,8 @@ def parse_args(argv: list[str] | None = None, prog: str | None = None) -> argpar
     mode.add_argument("--evaluate", action="store_true", help="run --model open-loop over the logs")
     mode.add_argument("--report", action="store_true", help="plots and summary.md of one flight")
     # `--export DIR` was the older spelling: still taken, with a note, as `--export --out DIR`.
-    mode.add_argument("--export", nargs="?", const=True, type=Path, metavar="",
-                      help="write the labelled frames as PNG, CSV and npz into --out")  # fmt: skip
+    mode.add_argument("--export", nargs="?", const=True, type=Path, metavar="DIR",
+                      help="write the labelled frames as PNG, CSV and npz into --out (DIR: old spelling)")  # fmt: skip
     parser.add_argument(
         "--out",
         type=Path,
@@ -76,7 +77,11 @@ def parse_args(argv: list[str] | None = None, prog: str | None = None) -> argpar
     train.add_argument("--min-frames", type=int, default=MIN_LOG_FRAMES, metavar="N",
                        help="refuse a log with fewer stereo-labelled frames (default %(default)s)")  # fmt: skip
     parser.add_argument(
-        "--threshold", type=float, metavar="M", help="evaluate: obstacle below this distance (default avoid distance)"
+        "--threshold",
+        type=float,
+        metavar="M",
+        help="evaluate: obstacle below this distance (default: the threshold the model carries, else the "
+        "avoid distance)",
     )
     add_config_args(parser)
     args = parser.parse_args(argv)
@@ -140,6 +145,8 @@ def retrain(args: argparse.Namespace, config: Config) -> int:
         "samples (this run)": result.samples, "samples/s": round(result.samples_per_s, 1),
         "processes x threads, workers": f"{result.processes} x {result.threads}, {result.workers}",
         "validation at start (vs stereo)": first["vs_stereo"], "validation at end (vs stereo)": last["vs_stereo"],
+        "threshold (carried in the model)": f"{last['vs_stereo'].get('threshold_m')} m, the ROC rule's choice on "
+        "the held-out logs; replay --evaluate scores there by default",
     }))  # fmt: skip
     return 0
 
@@ -149,9 +156,11 @@ def evaluate_model(args: argparse.Namespace, config: Config) -> int:
     out = fresh_folder(args.out, "evaluation") if args.out is not None else None
     estimator = load_estimator(args.model, config.perception, image_shape(logs[0]))
     try:
-        figures, changed = evaluate(
-            logs, estimator, config.perception.avoid_distance_m, config.learner.target_tpr, args.threshold
-        )
+        threshold, source = scoring_threshold(args.threshold, estimator, config.perception.avoid_distance_m)
+        print(f"threshold: obstacle below {threshold:.3g} m ({source})")
+        figures, changed = evaluate(logs, estimator, config.perception.avoid_distance_m, config.learner.target_tpr,
+                                    threshold)  # fmt: skip
+        figures["new_model_threshold_source"] = source
     finally:
         close_estimator(estimator)
     table = {k: v for k, v in figures.items() if k not in ("overrides", "evaluation_only_vs_ground_truth")}

@@ -16,6 +16,8 @@ from drone_ssl.errors import DroneSSLError
 
 LOCK_FILE = ".lock"  # held (flock) by the flight that owns the folder; the lock ends with its process
 SUMMARY_FILE = "summary.json"
+# Names that are a run's files, never its folder: `--out run/summary.json` is a mistake, not a folder to make.
+FILE_SUFFIXES = frozenset({".json", ".yaml", ".yml", ".mcap", ".png", ".csv", ".md", ".pt", ".onnx", ".npz", ".txt"})
 
 
 class RunFolderError(DroneSSLError):
@@ -78,6 +80,10 @@ class RunFolder:
         self.release(discard=exc_type is not None)
 
     def _create(self) -> None:
+        if not self.path.exists() and self.path.suffix.lower() in FILE_SUFFIXES:
+            raise RunFolderError(
+                f"--out {self.path} names a file; --out takes the run folder (e.g. --out {self.path.parent})"
+            )
         blocker = _file_in_the_way(self.path)
         if blocker is not None:
             what = "exists and is not a folder" if blocker == self.path else f"is inside {blocker}, which is a file"

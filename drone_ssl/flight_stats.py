@@ -41,7 +41,7 @@ class FlightStats:
     stereo_labels: int = 0
     distance_flown_m: float = 0.0
     flight_time_s: float = 0.0
-    switch_time_s: float | None = None
+    switch_time_s: float | None = None  # flight time of the learned switch (the clock of the log and its events)
     first_t: float | None = None
     last_t: float = 0.0
     distance_by_phase_m: dict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -82,7 +82,7 @@ class FlightStats:
         switch = decision.switch
         learned = switch is not None and switch.previous is Phase.STEREO and switch.phase is Phase.MONO
         if learned and self.switch_time_s is None:  # the learned switch, not a return from MONO_ONLY
-            self.switch_time_s = t - self.first_t
+            self.switch_time_s = t  # flight time, the log's and --cut-stereo-at's clock (not since the first frame)
         if stereo_m is not None:
             self.stereo_labels += 1
         if collisions_total is not None and collisions_total > self.collisions:

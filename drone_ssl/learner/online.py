@@ -17,6 +17,7 @@ from drone_ssl.learner.backends import TrainingBackend
 from drone_ssl.learner.buffer import Sample
 from drone_ssl.learner.metrics import ValidationMetrics, validation_metrics
 from drone_ssl.learner.training_process import TrainerHungError, TrainingProcessError
+from drone_ssl.mono.checkpoint import stamp_threshold
 from drone_ssl.mono.reading import MonoReading
 from drone_ssl.stereo.reading import StereoReading
 
@@ -152,6 +153,9 @@ class OnlineLearner:
         """Write the trained model into `folder` (after the steps started so far); returns its path."""
         path = Path(folder) / self.backend.model_file
         self.backend.save(path)
+        latest = self.latest
+        if path.suffix == ".pt" and latest is not None:  # the threshold this flight validated goes with the weights
+            stamp_threshold(path, latest.threshold_m)
         return path
 
     # -- real time (real drone) ---------------------------------------------------------------------------------

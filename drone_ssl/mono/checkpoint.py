@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,9 @@ class CnnMetadata:
     training: dict[str, float] = field(default_factory=dict)  # steps, samples, losses, label statistics
     normalisation: dict[str, Any] = field(default_factory=lambda: dict(NORMALISATION))
     stem_px: int = 4
+    # The distance (m) under which this network's reading means "obstacle", as its last validation chose it (the
+    # flight's learner or retraining's held-out logs); None: never validated. Replay scores it here by default.
+    obstacle_threshold_m: float | None = None
     architecture: str = ARCHITECTURE
     format_version: int = FORMAT_VERSION
 
@@ -101,6 +105,22 @@ def save_checkpoint(path: str | Path, model: MonoDepthNet, metadata: CnnMetadata
     state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
     payload = {"format_version": FORMAT_VERSION, "metadata": metadata.to_dict(), "state_dict": state}
     write_atomically(path, lambda f: f.write(torch_bytes(payload)))
+
+
+def with_threshold(metadata: CnnMetadata, threshold_m: float | None) -> CnnMetadata:
+    """The metadata carrying the validated obstacle threshold; a missing or non-finite one keeps what it had."""
+    if threshold_m is None or not math.isfinite(threshold_m):
+        return metadata
+    return dataclasses.replace(metadata, obstacle_threshold_m=float(threshold_m))
+
+
+def stamp_threshold(path: str | Path, threshold_m: float | None) -> None:
+    """Rewrite the checkpoint at `path` (whole or not at all) so it carries `threshold_m` (see `with_threshold`):
+    the flight validates in this process while the trainer, in its own, wrote the weights."""
+    model, metadata = load_checkpoint(path)
+    stamped = with_threshold(metadata, threshold_m)
+    if stamped != metadata:
+        save_checkpoint(path, model, stamped)
 
 
 def torch_bytes(payload: Any) -> bytes:

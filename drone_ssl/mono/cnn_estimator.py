@@ -13,7 +13,7 @@ import onnxruntime as ort
 
 from drone_ssl.config.perception import PerceptionConfig
 from drone_ssl.mono.checkpoint import CheckpointError, CnnMetadata, load_fitting_checkpoint, probe_image
-from drone_ssl.mono.onnx_export import INPUT_NAME, export_onnx, open_session
+from drone_ssl.mono.onnx_export import INPUT_NAME, export_onnx, open_session, read_onnx
 from drone_ssl.mono.reading import MonoReading
 from drone_ssl.vision.distance_labels import central_region
 from drone_ssl.vision.image_input import ImageInputError, as_gray_u8, is_featureless
@@ -54,6 +54,14 @@ class CnnEstimator:
         """Load, check against the camera size and label definition, export and open; raises CheckpointError."""
         model, metadata = load_fitting_checkpoint(path, perception, width, height)
         return cls(export_onnx(model), metadata, perception)
+
+    @classmethod
+    def from_onnx(cls, path: str | Path, perception: PerceptionConfig, width: int, height: int) -> CnnEstimator:
+        """The network of an exported .onnx file, checked against width x height images and the label as a
+        checkpoint is (CheckpointError on a mismatch)."""
+        onnx_bytes, metadata = read_onnx(path)
+        metadata.check_compatible(width, height, perception)
+        return cls(onnx_bytes, metadata, perception)
 
     @property
     def version(self) -> int:

@@ -13,7 +13,7 @@ import onnx
 import onnxruntime as ort
 import torch
 
-from drone_ssl.mono.checkpoint import CheckpointError, CnnMetadata, load_checkpoint
+from drone_ssl.mono.checkpoint import MAX_CHECKPOINT_BYTES, CheckpointError, CnnMetadata, load_checkpoint
 from drone_ssl.mono.cnn_model import MonoDepthNet
 
 INPUT_NAME = "image"
@@ -71,6 +71,28 @@ def deployment_metadata(metadata: CnnMetadata) -> dict[str, str]:
         "log_base": "e",
         "drone_ssl_metadata": json.dumps(metadata.to_dict(), sort_keys=True),
     }
+
+
+def read_onnx(path: str | Path) -> tuple[bytes, CnnMetadata]:
+    """A file `export_checkpoint` wrote: its graph bytes and the CnnMetadata in its metadata_props (so it is
+    checked and interpreted exactly like the .pt); CheckpointError naming what is wrong."""
+    p = Path(path)
+    if not p.is_file():
+        raise CheckpointError(f"ONNX model {p} does not exist")
+    if p.stat().st_size > MAX_CHECKPOINT_BYTES:
+        raise CheckpointError(f"ONNX model {p} is larger than {MAX_CHECKPOINT_BYTES // 2**20} MiB; is it ours?")
+    data = p.read_bytes()
+    try:
+        props = {prop.key: prop.value for prop in onnx.load_from_string(data).metadata_props}
+    except Exception as exc:  # onnx raises protobuf's DecodeError and its own types: all mean "not an ONNX file"
+        raise CheckpointError(f"{p} is not an ONNX model ({type(exc).__name__})") from exc
+    if "drone_ssl_metadata" not in props:
+        raise CheckpointError(f"ONNX model {p} lacks drone_ssl_metadata; export it with drone-ssl export-onnx")
+    try:
+        metadata = CnnMetadata(**json.loads(props["drone_ssl_metadata"]))
+    except (TypeError, ValueError) as exc:
+        raise CheckpointError(f"ONNX model {p} has malformed drone_ssl_metadata: {exc}") from exc
+    return data, metadata
 
 
 def export_checkpoint(checkpoint: str | Path, out: str | Path | None = None) -> Path:

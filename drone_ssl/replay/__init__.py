@@ -6,7 +6,7 @@ reading, open-loop replay, scoring and output files."""
 from drone_ssl.replay.errors import ReplayError
 from drone_ssl.replay.export.labelled_dataset import export_dataset
 from drone_ssl.replay.logs import check_logs, image_shape, split_validation
-from drone_ssl.replay.models import close_estimator, load_estimator
+from drone_ssl.replay.models import close_estimator, load_estimator, scoring_threshold
 from drone_ssl.replay.open_loop import LogReplay, ReplayedFrame
 from drone_ssl.replay.outputs import fresh_folder, write_csv, write_json
 from drone_ssl.replay.report.flight_summary import write_report
@@ -35,6 +35,7 @@ __all__ = [
     "launch_local",
     "launched_by_torchrun",
     "load_estimator",
+    "scoring_threshold",
     "make_loader",
     "retrain_cnn",
     "retrain_textons",

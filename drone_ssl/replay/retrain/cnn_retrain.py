@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 import torch
 from tqdm import tqdm
 
 from drone_ssl.config.perception import PerceptionConfig
-from drone_ssl.mono.checkpoint import CheckpointError, CnnMetadata, load_fitting_checkpoint, save_checkpoint
+from drone_ssl.mono.checkpoint import (
+    CheckpointError,
+    CnnMetadata,
+    load_fitting_checkpoint,
+    save_checkpoint,
+    with_threshold,
+)
 from drone_ssl.mono.cnn_estimator import CnnEstimator
 from drone_ssl.mono.cnn_model import MonoDepthNet
 from drone_ssl.mono.cnn_trainer import CnnTrainer
@@ -119,13 +127,29 @@ class _Run:
         self.history.append({**entry, "loss_ema": self.trainer.stats.get("loss_ema"), **figures})
         self.overhead_s += time.perf_counter() - started
 
+    def _validated_threshold(self) -> float | None:
+        """The threshold the last held-out validation chose: the checkpoint carries it, so --evaluate scores there."""
+        if not self.history:
+            return None
+        return self.history[-1].get("vs_stereo", {}).get("threshold_m")
+
+    def _expected_steps(self) -> int | None:
+        """The run's steps as the labelled frames counted before training foretell them (each process takes
+        its share in batches); the first epoch's end replaces it with the exact count. None when uncounted."""
+        train = {Path(p).resolve() for p in self.options.logs}
+        labelled = sum(r.labelled for r in self.recovered if Path(r.report.path).resolve() in train)
+        if labelled == 0:
+            return None
+        per_epoch = math.ceil(labelled / (self.options.batch_size * self.context.world))
+        return per_epoch * self.options.epochs
+
     def _all_samples_here(self) -> int:
         # Rank 0's count times the processes: they step together on batches of the same size but for the last.
         return self.samples * self.context.world
 
     def _save(self) -> None:
         started = time.perf_counter()
-        metadata = self.trainer.metadata()
+        metadata = with_threshold(self.trainer.metadata(), self._validated_threshold())
         save_checkpoint(self.model_path, self.net, metadata)
         state = TrainState(
             step=self.step,
@@ -234,8 +258,9 @@ class _Run:
                 self._train(batch)
         finally:
             stream.close()
-        if self.bar is not None and self.bar.total is None and steps_before == 0:
-            self.bar.total = (self.step - steps_before) * options.epochs  # the first epoch tells the length
+        if self.bar is not None and steps_before == 0 and self.epoch == 0:
+            self.bar.total = (self.step - steps_before) * options.epochs  # the first epoch tells the exact length
+            self.bar.refresh()
         if self.step == steps_before and self.position == 0 and self.epoch == 0:
             where = "the training logs hold" if self.context.world == 1 else "a process's share of the logs holds"
             raise ReplayError(f"no training step was possible: {where} no stereo-labelled frames")
@@ -255,7 +280,8 @@ class _Run:
         self.samples += len(images)
         self.in_step = False
         if self.bar is None and self.context.is_main and self.options.progress:  # from the first step on
-            self.bar = tqdm(initial=self.step - 1, unit="step", dynamic_ncols=True, mininterval=0.5, desc="retrain")
+            self.bar = tqdm(initial=self.step - 1, total=self._expected_steps(), unit="step", dynamic_ncols=True,
+                            mininterval=0.5, desc="retrain")  # fmt: skip
         if self.bar is not None:
             self.bar.update(1)
             self.bar.set_postfix_str(f"epoch {self.epoch + 1}/{self.options.epochs} loss {loss:.3f}", refresh=False)
