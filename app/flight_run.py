@@ -20,6 +20,7 @@ from drone_ssl.flight_report import plot_flight, summarise, summary_table, write
 from drone_ssl.flight_stats import FlightStats
 from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.flightlog.live import LiveServer
+from drone_ssl.flightlog.scene import RoomScene
 from drone_ssl.flightlog.transforms import CameraRig
 from drone_ssl.pilot import Evaluator, FrameResult, Pilot
 from drone_ssl.stack import build_pilot, labeler_for_stream
@@ -30,6 +31,7 @@ from drone_ssl_app.config import Config, real_flight_check
 from drone_ssl_app.exit_signals import ExitSignals
 from drone_ssl_app.flight_end import FlightEnd, ending_facts, finish_flight, unsaved_line
 from drone_ssl_app.input_files import check_flight_inputs
+from drone_ssl_app.live_flight import Pacer, linger, open_live
 from drone_ssl_app.run_folder import RunFolder
 
 
@@ -66,17 +68,24 @@ def fly(
     evaluator: Evaluator | None = None,
     rig: CameraRig | None = None,
     took_off: Callable[[], None] | None = None,
+    live: LiveServer | None = None,
+    scene: RoomScene | None = None,
 ) -> tuple[Pilot, FlightStats, FlightEnd, BaseException | None]:
     """The same loop for both drones: build the pilot, fly with a live status line, keep the model whatever
     happens; returns what ended the flight (None: it ran its course) for the caller to report, then raise.
-    `took_off` is told once the pilot is built: from then on the run folder holds a flight."""
+    `took_off` is told once the pilot is built: from then on the run folder holds a flight. With `live` the
+    log is served too and a lock-step simulator is paced to the wall clock (`--speed`); `scene` is the
+    simulated room, logged before the first frame."""
     view = None
     if args.view:
         from drone_ssl_app.live_view import LiveView
 
         view = LiveView()
-    log = open_log(args, config, out, lock_step, seed, rig)
+    log = open_log(args, config, out, lock_step, seed, rig, live)
+    pacer = Pacer(log.origin_ns, args.speed) if live is not None and lock_step and log is not None else None
     try:
+        if scene is not None and log is not None:
+            log.log_scene(0.0, scene)
         pilot = build_pilot(drone, config, labeler, args.estimator, args.model, lock_step, evaluator, seed, log)
     except BaseException:
         if log is not None:
@@ -88,6 +97,8 @@ def fly(
 
     def on_frame(result: FrameResult) -> None:
         status(result)
+        if pacer is not None:  # after the frame is logged: its stamp is due now, not before
+            pacer.wait(result.observation.t)
         if view is not None:
             view.show(result)
             if view.stop_requested:
@@ -114,22 +125,25 @@ def fly(
 
 
 def open_log(
-    args: argparse.Namespace, config: Config, out: Path, lock_step: bool, seed: int, rig: CameraRig | None
+    args: argparse.Namespace,
+    config: Config,
+    out: Path,
+    lock_step: bool,
+    seed: int,
+    rig: CameraRig | None,
+    live: LiveServer | None = None,
 ) -> FlightLogWriter | None:
-    """The flight's MCAP log (log.enabled) and/or live server (--live); on a real drone a full queue drops
-    frames rather than stall."""
-    if not config.log.enabled and not args.live:
+    """The flight's MCAP log (log.enabled) and/or the live server's feed; on a real drone a full queue drops
+    frames rather than stall. The server outlives the log (the caller lingers, then closes it)."""
+    if not config.log.enabled and live is None:
         return None
-    live = LiveServer(args.live_host, args.live_port) if args.live else None
-    if live is not None:
-        print(f"live: Foxglove -> Open connection -> {live.url}", file=sys.stderr)
     versions = {"drone_ssl": __version__, "estimator": args.estimator, "model": str(args.model or "untrained")}
     metadata = {"strategy": config.arbiter.strategy, "drone": "sim" if args.sim else args.drone,
                 "seed": seed}  # fmt: skip
     return FlightLogWriter(
         out / "flight.mcap" if config.log.enabled else None, dump_config(config), versions, metadata,
         depth_maps=config.log.depth_maps, chunk_period_s=config.log.chunk_period_s, drop_when_full=not lock_step,
-        rig=rig, live=live,
+        rig=rig, live=live, close_live=False,
     )  # fmt: skip
 
 
@@ -187,10 +201,22 @@ def prepare(args: argparse.Namespace, extra: list[str]) -> tuple[Config, str]:
 
 
 def fly_sim(args: argparse.Namespace, signals: ExitSignals) -> int:
-    from drone_ssl_sim.sim_drone import SimDrone
-
     config, label = prepare(args, [] if args.seed is None else [f"sim.seed={args.seed}"])
     check_flight_inputs(config, args.estimator, args.model, None)
+    live = open_live(args)  # before the run folder: a taken port leaves nothing behind
+    try:
+        return _fly_sim(args, config, label, signals, live)
+    finally:
+        if live is not None:
+            linger(live, args.live_linger, lambda: signals.signum is not None)
+
+
+def _fly_sim(
+    args: argparse.Namespace, config: Config, label: str, signals: ExitSignals, live: LiveServer | None
+) -> int:
+    from drone_ssl_sim.scene_entities import room_scene
+    from drone_ssl_sim.sim_drone import SimDrone
+
     with RunFolder.claim(args.out, label) as folder:  # refused before take-off: the folder is removed again
         out = folder.path
         write_text_atomically(out / "config.yaml", dump_config(config))
@@ -200,8 +226,9 @@ def fly_sim(args: argparse.Namespace, signals: ExitSignals) -> int:
             labeler = StereoLabeler(drone.rig.calibration, config.perception)
             rig = CameraRig(drone.rig.calibration, config.camera.forward_offset_m)
             pilot, stats, end, ended = fly(
-                args, config, drone, labeler, out, True, signals, config.sim.seed, drone.evaluate, rig, folder.took_off
-            )
+                args, config, drone, labeler, out, True, signals, config.sim.seed, drone.evaluate, rig, folder.took_off,
+                live, room_scene(drone.world),
+            )  # fmt: skip
             footprints = [(o.footprint().points, o.footprint().radius) for o in drone.world.obstacles]
             collision_xy = np.array([c.position[:2] for c in drone.collisions]).reshape(-1, 2)
         room = (config.sim.room.size_m, footprints, collision_xy)
@@ -209,12 +236,28 @@ def fly_sim(args: argparse.Namespace, signals: ExitSignals) -> int:
 
 
 def fly_drone(args: argparse.Namespace, signals: ExitSignals) -> int:
-    from drone_ssl_bridge.factory import real_drone
-
     config, label = prepare(args, [])
     real_flight_check(config)  # keys that once set a real flight name what to write now
     check_flight_inputs(config, args.estimator, args.model, args.calib)  # every file named, before connecting
     calibration = None if args.calib is None else StereoCalibration.load(args.calib)
+    live = open_live(args)  # before the run folder: a taken port leaves nothing behind
+    try:
+        return _fly_drone(args, config, label, signals, live, calibration)
+    finally:
+        if live is not None:
+            linger(live, args.live_linger, lambda: signals.signum is not None)
+
+
+def _fly_drone(
+    args: argparse.Namespace,
+    config: Config,
+    label: str,
+    signals: ExitSignals,
+    live: LiveServer | None,
+    calibration: StereoCalibration | None,
+) -> int:
+    from drone_ssl_bridge.factory import real_drone
+
     with RunFolder.claim(args.out, label) as folder:  # refused before take-off: the folder is removed again
         out = folder.path
         write_text_atomically(out / "config.yaml", dump_config(config))
@@ -230,7 +273,17 @@ def fly_drone(args: argparse.Namespace, signals: ExitSignals) -> int:
         started = time.perf_counter()
         with drone:  # lands on every way out: the end, Ctrl-C, a lost link, an exception
             pilot, stats, end, ended = fly(
-                args, config, drone, labeler, out, False, signals, args.seed or 0, rig=rig, took_off=folder.took_off
+                args,
+                config,
+                drone,
+                labeler,
+                out,
+                False,
+                signals,
+                args.seed or 0,
+                rig=rig,
+                took_off=folder.took_off,
+                live=live,
             )
         return report_then_raise(args, config, out, pilot, stats, end, started, None, ended, signals)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from drone_ssl.stack import ESTIMATORS
 from drone_ssl_app.cli import add_config_args, add_model, command
 from drone_ssl_app.exit_signals import ExitSignals
 from drone_ssl_app.flight_run import fly_drone, fly_sim
+from drone_ssl_app.live_flight import DEFAULT_LINGER_S
 
 
 def fly_command_line() -> list[str]:
@@ -43,6 +45,12 @@ def parse_args(argv: list[str] | None = None, prog: str | None = None) -> argpar
                       help="address to serve on (default 127.0.0.1, this machine only; 0.0.0.0 lets the ground "
                            "station's network connect)")  # fmt: skip
     live.add_argument("--live-port", type=int, default=DEFAULT_PORT, metavar="PORT", help="default %(default)s")
+    live.add_argument("--speed", type=float, default=1.0, metavar="FACTOR",
+                      help="--sim --live: simulated seconds per wall-clock second (default 1: stamps are the wall "
+                           "clock; without --live the simulator runs as fast as it can)")  # fmt: skip
+    live.add_argument("--live-linger", type=float, default=DEFAULT_LINGER_S, metavar="SECONDS",
+                      help="keep serving this long after the flight, until a viewer calls the quit service or "
+                           "Ctrl-C (default %(default)g; 0: stop at once)")  # fmt: skip
     real = parser.add_argument_group("real drone (--drone)")
     real.add_argument("--stereo", metavar="URL", help="stereo stream: device index, file or URL (side by side)")
     real.add_argument("--stereo-right", metavar="URL", help="right camera stream when the two come separately")
@@ -55,6 +63,12 @@ def parse_args(argv: list[str] | None = None, prog: str | None = None) -> argpar
         parser.error(f"--seed must be an integer 0..{MAX_SEED}, got {args.seed}")
     if not 0 <= args.live_port <= 65535:
         parser.error(f"--live-port must be a port number 0-65535 (0: any free port), got {args.live_port}")
+    if not (args.speed > 0 and math.isfinite(args.speed)):
+        parser.error(f"--speed must be a positive factor (1: real time), got {args.speed}")
+    if not (args.live_linger >= 0 and math.isfinite(args.live_linger)):
+        parser.error(f"--live-linger must be seconds >= 0, got {args.live_linger}")
+    if args.speed != 1.0 and not (args.sim and args.live):
+        parser.error("--speed paces the simulator for --live viewing; pass --sim --live (a real drone flies real time)")
     if args.cut_stereo_at is not None and not args.cut_stereo_at >= 0:
         parser.error(f"--cut-stereo-at must be a time in seconds >= 0, got {args.cut_stereo_at}")
     if args.sim and (args.stereo or args.stereo_right or args.calib):

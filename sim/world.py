@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pybullet as p
 
@@ -24,6 +25,7 @@ __all__ = ["Contact", "Lighting", "World"]
 RAY_OFFSETS = 5  # rays across the hull width ...
 RAY_HEIGHTS = (-0.4, 0.0, 0.4)  # ... at these fractions of the hull height
 UPRIGHT = (0.0, 0.0, 0.0, 1.0)  # quaternion(np.eye(3)), exactly
+GREY = (0.5, 0.5, 0.5)  # a texture file that cannot be read back: the colour of nothing in particular
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class World:
         obj_dir = Path(self._texture_dir.name) if config.sim.renderer == "egl" else None
         self._meshes = MeshUploader(client, obj_dir)
         self.obstacles: list[Obstacle] = []
+        # Each surface's texture mean (RGB 0..1) in creation order, by what it is: the room's look in a 3D view.
+        self.surface_colours: list[tuple[str, tuple[float, float, float]]] = []
         self.lighting = Lighting.fixed(config.sim.lighting)
         self.drone_body = -1
         self._names: dict[int, str] = {}
@@ -97,14 +101,21 @@ class World:
         for spent in Path(self._texture_dir.name).glob("mesh*.obj"):  # the last episode's meshes (EGL renderer)
             spent.unlink()
         self.obstacles, self.lighting, self._names = plan.obstacles, plan.lighting, {}
+        self.surface_colours = []
         files = []
         for index, surface in enumerate(plan.surfaces):
             if plan.pool_indices:  # a pool texture's file is read again by later episodes: it stays
+                tex = self.config.sim.textures
+                image = texture_pool(tex.mode, tex.size_px, tex.pool, self.config.sim.seed)[plan.pool_indices[index]][1]
+                self.surface_colours.append((surface.what, mean_colour(image)))
                 self._add(surface, self._load_texture_file(self._pool_file(plan.pool_indices[index])))
                 continue
             if plan.texture_files:
                 path = Path(plan.texture_files[index])
+                bgr = cv2.imread(str(path))
+                self.surface_colours.append((surface.what, mean_colour(bgr[..., ::-1]) if bgr is not None else GREY))
             else:
+                self.surface_colours.append((surface.what, mean_colour(plan.textures[index])))
                 path = self._write_texture(index, plan.textures[index])
             texture = self._load_texture_file(path)
             if keep_files:
@@ -229,6 +240,12 @@ class World:
         p.changeVisualShape(body, -1, rgbaColor=(1.0, 1.0, 1.0, 0.0), physicsClientId=c)
         p.setCollisionFilterGroupMask(body, -1, GROUP_DRONE, -1, physicsClientId=c)
         return body
+
+
+def mean_colour(image: np.ndarray) -> tuple[float, float, float]:
+    """An RGB uint8 texture's mean colour, 0..1 (every eighth pixel: a mean needs no more)."""
+    rgb = np.asarray(image)[::8, ::8].reshape(-1, 3).mean(axis=0) / 255.0
+    return float(rgb[0]), float(rgb[1]), float(rgb[2])
 
 
 def quaternion(rotation: np.ndarray) -> tuple[float, float, float, float]:

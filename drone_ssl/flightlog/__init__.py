@@ -6,6 +6,7 @@ from drone_ssl.flightlog.read_report import ReadReport
 from drone_ssl.flightlog.reader import FlightLogReader
 from drone_ssl.flightlog.records import LoggedEvent, LoggedFrame, LoggedStereo
 from drone_ssl.flightlog.samples import TrainingSample, iter_samples, reader_samples
+from drone_ssl.flightlog.scene import RoomScene, SceneBody
 from drone_ssl.flightlog.transforms import CameraRig
 from drone_ssl.flightlog.writer import FlightLogWriter
 
@@ -19,6 +20,8 @@ __all__ = [
     "LoggedFrame",
     "LoggedStereo",
     "ReadReport",
+    "RoomScene",
+    "SceneBody",
     "TrainingSample",
     "iter_samples",
     "reader_samples",

@@ -99,6 +99,8 @@ RIGHT_CALIBRATION = ChannelSpec("/camera/right/calibration", "foxglove.CameraCal
 TF = ChannelSpec("/tf", "foxglove.FrameTransforms", per_frame=True)  # world -> body -> camera_left/right
 POSE = ChannelSpec("/drone/pose", "foxglove.PoseInFrame", per_frame=True)  # in world, when positioned
 LOG = ChannelSpec("/log", "foxglove.Log", per_frame=False)  # every event as a readable line
+# The simulated room (walls, floor, obstacles, the drone) once at the start and on change; a real flight has none.
+SCENE = ChannelSpec("/scene", "foxglove.SceneUpdate", per_frame=False)
 
 
 def logged(
@@ -158,6 +160,7 @@ ALL: tuple[ChannelSpec, ...] = (
     TF,
     POSE,
     LOG,
+    SCENE,
     STEREO,
     MONO,
     PHASE,
@@ -174,7 +177,7 @@ ALL: tuple[ChannelSpec, ...] = (
 )
 BY_TOPIC: dict[str, ChannelSpec] = {spec.topic: spec for spec in ALL}
 # Channels for Foxglove only: derived from what the other channels hold, so reading the log back skips them.
-VIEW_ONLY = frozenset(spec.topic for spec in (LEFT_CALIBRATION, RIGHT_CALIBRATION, TF, POSE, LOG))
+VIEW_ONLY = frozenset(spec.topic for spec in (LEFT_CALIBRATION, RIGHT_CALIBRATION, TF, POSE, LOG, SCENE))
 # The kind of each event channel, as the reader reports it.
 EVENT_KINDS: dict[str, str] = {
     OVERRIDE.topic: "override",

@@ -10,6 +10,7 @@ import numpy as np
 from drone_ssl.flightlog import channels
 from drone_ssl.flightlog.channels import ChannelSpec
 from drone_ssl.flightlog.images import encode_png
+from drone_ssl.flightlog.scene import RoomScene, scene_update
 from drone_ssl.flightlog.transforms import CameraModels, CameraRig, frame_transforms, pose_in_world, timestamp
 from drone_ssl.types import DroneState
 
@@ -40,6 +41,8 @@ class MessageEncoder:
             return self._state(spec, t_ns, stamp_ns, body)
         if isinstance(body, np.ndarray):
             return [(spec, self._image(spec, stamp_ns, body))]
+        if isinstance(body, RoomScene):
+            return [(spec, scene_update(stamp_ns, body).encode())]
         if not isinstance(body, dict):
             raise TypeError(f"cannot log a {type(body).__name__} on {spec.topic}")
         data = {**body, FLIGHT_TIME_KEY: t_ns / 1e9}

@@ -19,6 +19,7 @@ TYPES: dict[str, type] = {
         fox.FrameTransforms,
         fox.PoseInFrame,
         fox.Log,
+        fox.SceneUpdate,
     )
 }
 

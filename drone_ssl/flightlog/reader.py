@@ -27,6 +27,7 @@ from drone_ssl.flightlog.mcap_sink import (
 from drone_ssl.flightlog.read_report import ReadReport
 from drone_ssl.flightlog.record_stream import ScanStats, iter_records, open_log
 from drone_ssl.flightlog.records import LoggedEvent, LoggedFrame
+from drone_ssl.flightlog.scene import RoomScene, scene_from_update
 
 T = TypeVar("T")
 _DECODE_ERRORS = (
@@ -170,6 +171,17 @@ class FlightLogReader:
             elif isinstance(record, (Channel, Message)):
                 break  # the writer puts all of the above before the first chunk
         records.close()
+
+    def scene(self) -> RoomScene | None:
+        """The last room the log holds (a simulated flight's scene entities); None in a real flight's log."""
+        scene, topics = None, dict(self._topics)
+        for record in iter_records(self.path, ScanStats()):
+            if isinstance(record, Channel):
+                topics[record.id] = record.topic
+            elif isinstance(record, Message) and topics.get(record.channel_id) == channels.SCENE.topic:
+                with contextlib.suppress(ValueError):  # a damaged update: the one before it stands
+                    scene = scene_from_update(decode(channels.SCENE.schema_name, record.data))
+        return scene
 
     def records(self) -> Iterator[LoggedFrame | LoggedEvent]:
         """Frames and events in the order they were logged."""

@@ -21,6 +21,7 @@ from drone_ssl.flightlog.images import depth_to_png16
 from drone_ssl.flightlog.jsonable import record_payload
 from drone_ssl.flightlog.live import LiveServer
 from drone_ssl.flightlog.mcap_sink import LOG_TIME_ORIGIN, McapSink
+from drone_ssl.flightlog.scene import RoomScene
 from drone_ssl.flightlog.transforms import CameraRig
 from drone_ssl.types import Command, Observation
 
@@ -67,7 +68,7 @@ class FlightLogWriter:
     metadata) plus its flight time, so logs line up with anything else recorded; JSON messages also carry the
     flight time itself. `rig` (the stereo calibration and its mount) adds the camera models and the
     body -> camera transforms Foxglove's 3D panel needs. `live` publishes every message to a `LiveServer` too
-    (closing the writer stops it); `path=None` logs to the live server only.
+    (closing the writer stops it unless `close_live` is False); `path=None` logs to the live server only.
     """
 
     def __init__(
@@ -86,6 +87,7 @@ class FlightLogWriter:
         rig: CameraRig | None = None,
         live: LiveServer | None = None,
         origin_ns: int | None = None,
+        close_live: bool = True,
     ) -> None:
         if path is None and live is None:
             raise FlightLogError("a flight log needs a file path, a live server or both")
@@ -95,6 +97,8 @@ class FlightLogWriter:
         self._drop_when_full = drop_when_full
         self._encoder = MessageEncoder(self.origin_ns, rig, png_level)
         self._live = live
+        self._close_live = close_live  # False: the caller keeps serving after the flight (fly --live-linger)
+        self._scene: RoomScene | None = None
         metadata = {**metadata, LOG_TIME_ORIGIN: str(self.origin_ns)}
         self._sink = (
             None
@@ -164,6 +168,15 @@ class FlightLogWriter:
         self._frames_logged += logged
         return logged
 
+    def log_scene(self, t: float, scene: RoomScene) -> bool:
+        """The simulated room as scene entities: logged at the start and whenever it differs from the last."""
+        t_ns = _time_ns(t)
+        with self._lock:
+            if scene == self._scene:
+                return True
+            self._scene = scene
+            return self._submit([(channels.SCENE, t_ns, self._next_event(channels.SCENE), scene)], t_ns)
+
     def log_override(self, t: float, override: OverrideEvent) -> bool:
         """The arbiter overrode the flying cue (e.g. stereo training wheels forced an avoidance)."""
         return self._event(channels.OVERRIDE, t, channels.OVERRIDE.payload(override))
@@ -208,7 +221,7 @@ class FlightLogWriter:
                 self._put([(channels.FLIGHT, self._last_ns, self._next_event(channels.FLIGHT), end)])
                 self._put(_STOP)
         self._thread.join()
-        if self._live is not None:
+        if self._live is not None and self._close_live:
             self._live.close()
         if self._error is not None:
             raise self._failure()

@@ -28,7 +28,9 @@ def fly(*args: str) -> subprocess.CompletedProcess:
 
 def test_short_sim_flight_writes_summary_plots_and_config(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    result = fly("--sim", "--duration", "4", "--seed", "1", "--out", str(out), "--live", "--live-port", "0")
+    result = fly(
+        "--sim", "--duration", "4", "--seed", "1", "--out", str(out), "--live", "--live-port", "0", "--live-linger", "0"
+    )
     assert result.returncode == 0, result.stderr
     assert "live: Foxglove -> Open connection -> ws://127.0.0.1:" in result.stderr  # this machine only
     summary = json.loads((out / "summary.json").read_text())
