@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 import foxglove.messages as fox
+import numpy as np
 
 from drone_ssl.flightlog.transforms import BODY, WORLD, timestamp
 
@@ -52,6 +53,17 @@ class RoomScene:
 
     def of_kind(self, kind: str) -> list[SceneBody]:
         return [b for b in self.bodies if b.kind == kind]
+
+    def footprints(self) -> list[tuple[np.ndarray, float]]:
+        """The obstacles' floor plans as the trajectory plot takes them: a pole's centre and radius, a box's
+        corners and 0 (what fly.py draws from the simulator itself)."""
+        out = []
+        for body in self.of_kind("obstacle"):
+            if body.shape == CYLINDER:
+                out.append((np.array([body.position[:2]]), body.size[0] / 2))
+            else:
+                out.append((np.array(body.footprint()), 0.0))
+        return out
 
 
 def scene_update(stamp_ns: int, scene: RoomScene) -> fox.SceneUpdate:

@@ -120,9 +120,11 @@ def write_report(log: Path, out: Path, perception: PerceptionConfig, target_tpr:
     history = _learning_curve(events)
     avoid = logged_avoid_distance(reader.config_yaml, perception.avoid_distance_m)
     title = log_label(log)
-    plots = plot_flight(
-        out, stats, history, _setting(config, "sim", "room", "size_m"), [], _collision_xy(frames, events), avoid, title
-    )
+    scene = reader.scene()  # the room as the simulator logged it; None for a real flight (no ground truth)
+    simulated = reader.metadata.get("drone") == "sim"  # an older simulator log without /scene: the bare room
+    room_m = scene.size_m if scene is not None else _setting(config, "sim", "room", "size_m") if simulated else None
+    footprints = scene.footprints() if scene is not None else []
+    plots = plot_flight(out, stats, history, room_m, footprints, _collision_xy(frames, events), avoid, title)
     t = columns.column("t")
     if not stats.trace:  # no decisions logged: the distances still tell the story
         series = {"stereo label": columns.column("stereo_m"), "mono estimate": columns.column("logged_mono_m")}
