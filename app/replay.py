@@ -145,7 +145,7 @@ def retrain(args: argparse.Namespace, config: Config) -> int:
         "samples (this run)": result.samples, "samples/s": round(result.samples_per_s, 1),
         "processes x threads, workers": f"{result.processes} x {result.threads}, {result.workers}",
         "validation at start (vs stereo)": first["vs_stereo"], "validation at end (vs stereo)": last["vs_stereo"],
-        "threshold (carried in the model)": f"{last['vs_stereo'].get('threshold_m')} m, the ROC rule's choice on "
+        "threshold (in the model)": f"{last['vs_stereo'].get('threshold_m')} m, the ROC rule's choice on "
         "the held-out logs; replay --evaluate scores there by default",
     }))  # fmt: skip
     return 0

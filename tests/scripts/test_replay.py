@@ -15,6 +15,8 @@ from replay_logs import write_log  # noqa: E402
 
 from drone_ssl.arbiter import Phase  # noqa: E402
 from drone_ssl.mono import CnnTrainer  # noqa: E402
+from drone_ssl.mono.checkpoint import load_checkpoint  # noqa: E402
+from drone_ssl.mono.onnx_export import export_checkpoint  # noqa: E402
 from drone_ssl_app.config import load_config  # noqa: E402
 from drone_ssl_app.replay import main as replay_main  # noqa: E402
 
@@ -52,6 +54,21 @@ def test_retrain_then_evaluate_report_and_export(logs: list[Path], tmp_path: Pat
     assert evaluated == 0 and "overrides: 1, caught by the new model:" in capsys.readouterr().out
     figures = json.loads((tmp_path / "e" / "evaluation.json").read_text())
     assert figures["frames"] == 30 and (tmp_path / "e" / "changed_decisions.csv").is_file()
+    # The checkpoint carries the threshold retraining validated; evaluate scores the held-out log there, so the
+    # two agree on the same model and log, and it says which threshold it used.
+    validated = history[-1]["vs_stereo"]
+    assert load_checkpoint(run / "mono_cnn.pt")[1].obstacle_threshold_m == pytest.approx(validated["threshold_m"])
+    assert figures["new_model_threshold_m"] == pytest.approx(validated["threshold_m"])
+    assert figures["new_model_threshold_source"] == "the model's validated threshold"
+    scored = figures["new_model_vs_stereo"]
+    assert (scored["tpr"], scored["fpr"]) == pytest.approx((validated["tpr"], validated["fpr"]))
+    # The exported ONNX file, with its metadata, evaluates like the .pt it came from.
+    onnx = export_checkpoint(run / "mono_cnn.pt", tmp_path / "mono_cnn.onnx")
+    assert replay_here(monkeypatch, logs[2], "--evaluate", "--model", onnx, "--out", tmp_path / "e_onnx") == 0
+    from_onnx = json.loads((tmp_path / "e_onnx" / "evaluation.json").read_text())
+    assert from_onnx["new_model_threshold_m"] == pytest.approx(validated["threshold_m"])
+    numbers = {k: v for k, v in scored.items() if v is not None}
+    assert {k: from_onnx["new_model_vs_stereo"][k] for k in numbers} == pytest.approx(numbers, rel=1e-4)
     assert replay_here(monkeypatch, logs[2], "--report") == 0
     assert (logs[2].parent / "c_report" / "summary.md").is_file()
     assert replay_here(monkeypatch, *logs[:2], "--export", "--out", tmp_path / "dataset") == 0
