@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from drone_ssl.flightlog.live import QUIT_SERVICE, LiveServer
+from drone_ssl_app.foxglove_layout import LAYOUT_FILE
 
 DEFAULT_LINGER_S = 300.0  # long enough to look at the end of a flight, short enough to free the port by itself
 
@@ -46,6 +47,7 @@ def open_live(args: argparse.Namespace) -> LiveServer | None:
         return None
     live = LiveServer(args.live_host, args.live_port, notify=lambda line: print(line, file=sys.stderr))
     print(f"live: Foxglove -> Open connection -> {live.url}", file=sys.stderr)
+    print(f"live: its layout (Foxglove -> Layouts -> Import from file): {LAYOUT_FILE}", file=sys.stderr)
     return live
 
 

@@ -31,12 +31,14 @@ class _RefusedClients(logging.Filter):
         super().__init__()
         self.notify = notify
         self.hosts: list[str] = []
+        self.attempts = 0  # every refused handshake, told or not
 
     def filter(self, record: logging.LogRecord) -> bool:
         match = _REFUSED.search(record.getMessage())
         if match is None:
             return True
         host = match["host"]
+        self.attempts += 1
         if host not in self.hosts:
             self.hosts.append(host)
             self.notify(
@@ -95,9 +97,9 @@ class LiveServer:
         self._relatch.start()
 
     @property
-    def refused_hosts(self) -> list[str]:
-        """The hosts whose handshake was refused, each once, in order."""
-        return list(self._refused.hosts)
+    def refused(self) -> tuple[list[str], int]:
+        """The hosts whose handshake was refused (each once, in order) and how many handshakes were."""
+        return list(self._refused.hosts), self._refused.attempts
 
     def publish(self, spec: ChannelSpec, log_time_ns: int, data: bytes) -> None:
         if spec is channels.SCENE:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from mcap.reader import make_reader
 
 from drone_ssl.flightlog import FlightLogReader
@@ -48,6 +50,13 @@ def test_short_sim_flight_writes_summary_plots_and_config(tmp_path: Path) -> Non
     assert len(frames) == summary["frames"] and log.report.complete
     assert all(f.right is not None and f.phase_name == "stereo" for f in frames)
     assert "seed: 1" in log.config_yaml
+    # The room, from the log alone: four walls, the floor, every obstacle of the config, the drone in its frame.
+    scene = log.scene()
+    kinds = [b.kind for b in scene.bodies]
+    assert kinds.count("wall") == 4 and kinds.count("floor") == 1 and kinds.count("drone") == 1
+    assert kinds.count("obstacle") == yaml.safe_load(log.config_yaml)["sim"]["obstacles"]["count"]
+    # --live paces the simulator: 4 s of flight take at least 4 s of wall clock.
+    assert summary["wall_time_s"] >= 4.0
     # Foxglove's 3D panel: the cameras' models are the rig's calibration, the body is placed in the world.
     with open(out / "flight.mcap", "rb") as f:
         first = {
@@ -87,3 +96,42 @@ def test_bad_arguments_exit_non_zero_with_one_clear_line(args: list[str], messag
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "run").exists()  # refused before take-off: nothing left behind
+
+
+def _refused_in(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """fly.py run in `folder` without --out, so its default run folder (runs/<time>-...) would land there."""
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, str(FLY), *args], capture_output=True, text=True, timeout=300, cwd=folder,
+                          env=environment)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["--sim", "--duration", "1", "--view"], {"DISPLAY": "", "WAYLAND_DISPLAY": ""}, "--view needs a display"),
+        (["--sim", "--duration", "1", "--model", "not_a_model.pt"], None, "not_a_model.pt"),
+        (["--sim", "--duration", "1", "--live", "--live-port", "{taken}"], None, "--live-port"),
+    ],
+)
+def test_a_flight_refused_before_take_off_leaves_no_run_folder(
+    args: list[str], env: dict[str, str] | None, message: str, tmp_path: Path
+) -> None:
+    from drone_ssl.flightlog.live import LiveServer
+
+    (tmp_path / "not_a_model.pt").write_bytes(b"not a checkpoint")
+    with LiveServer(port=0) as taken:  # holds a port for the --live-port case
+        result = _refused_in(tmp_path, *[a.format(taken=taken.port) for a in args], env=env)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())  # nothing left behind
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_out_naming_a_file_is_one_line(existing: bool, tmp_path: Path) -> None:
+    target = tmp_path / "summary.json"
+    if existing:
+        target.write_text("{}")
+    result = fly("--sim", "--duration", "1", "--out", str(target))
+    lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("pybullet build time")]
+    assert result.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: --out"), result.stderr
+    assert target.is_file() if existing else not target.exists()  # never a folder named summary.json

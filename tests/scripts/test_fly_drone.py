@@ -30,7 +30,8 @@ def test_fly_drone_flies_the_emulator_and_lands(tmp_path: Path) -> None:
             "--drone", "127.0.0.1", "--stereo", emulator.stereo_url, "--calib", str(calib), "--duration", "6",
             "--out", str(out), "--set", f"bridge.at_port={p.at}", "--set", f"bridge.navdata_port={p.navdata}",
             "--set", f"bridge.config_port={p.config}", "--set", "learner.validation_window=20",
-            "--set", "learner.min_samples=8", "--set", "learner.publish_every_s=1", "--live", "--live-port", "0", "--live-linger", "0",
+            "--set", "learner.min_samples=8", "--set", "learner.publish_every_s=1", "--live", "--live-port", "0",
+            "--live-linger", "0",
         ]  # fmt: skip
         result = subprocess.run([sys.executable, str(FLY), *args], capture_output=True, text=True, timeout=180)
         assert result.returncode == 0, result.stderr[-2000:]
