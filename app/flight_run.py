@@ -31,7 +31,7 @@ from drone_ssl_app.config import Config, real_flight_check
 from drone_ssl_app.exit_signals import ExitSignals
 from drone_ssl_app.flight_end import FlightEnd, ending_facts, finish_flight, unsaved_line
 from drone_ssl_app.input_files import check_flight_inputs
-from drone_ssl_app.live_flight import Pacer, linger, open_live
+from drone_ssl_app.live_flight import PacedDrone, Pacer, linger, open_live
 from drone_ssl_app.run_folder import RunFolder
 
 
@@ -82,7 +82,8 @@ def fly(
 
         view = LiveView()
     log = open_log(args, config, out, lock_step, seed, rig, live)
-    pacer = Pacer(log.origin_ns, args.speed) if live is not None and lock_step and log is not None else None
+    if live is not None and lock_step and log is not None:  # --live: the simulator at the wall clock's pace
+        drone = PacedDrone(drone, Pacer(log.origin_ns, args.speed))  # type: ignore[assignment]
     try:
         if scene is not None and log is not None:
             log.log_scene(0.0, scene)
@@ -97,8 +98,6 @@ def fly(
 
     def on_frame(result: FrameResult) -> None:
         status(result)
-        if pacer is not None:  # after the frame is logged: its stamp is due now, not before
-            pacer.wait(result.observation.t)
         if view is not None:
             view.show(result)
             if view.stop_requested:

@@ -7,7 +7,9 @@ import sys
 import time
 from collections.abc import Callable
 
+from drone_ssl.drone import Drone
 from drone_ssl.flightlog.live import QUIT_SERVICE, LiveServer
+from drone_ssl.types import Observation
 from drone_ssl_app.foxglove_layout import LAYOUT_FILE
 
 DEFAULT_LINGER_S = 300.0  # long enough to look at the end of a flight, short enough to free the port by itself
@@ -39,6 +41,30 @@ class Pacer:
         self._sleep(ahead_s)
         self.waited_s += ahead_s
         return ahead_s
+
+
+class PacedDrone:
+    """A lock-step simulator read through a `Pacer`: each observation is handed over once its flight time is
+    due, before the pilot computes and logs it, so a frame reaches the viewer at its stamp plus the loop's own
+    time (never ahead of the wall clock). Everything else is the drone's own."""
+
+    def __init__(self, drone: Drone, pacer: Pacer) -> None:
+        self._drone, self.pacer = drone, pacer
+
+    def read(self) -> Observation:
+        observation = self._drone.read()
+        self.pacer.wait(observation.t)
+        return observation
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._drone, name)
+
+    def __enter__(self) -> PacedDrone:
+        self._drone.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._drone.__exit__(*exc)
 
 
 def open_live(args: argparse.Namespace) -> LiveServer | None:
