@@ -102,6 +102,8 @@ def guarded(run: Callable[[], int]) -> int:
     their traceback); Ctrl-C 130, SIGTERM 143, SIGHUP 129 (a flight has landed and saved by then)."""
     try:
         return run()
+    except SystemExit as exc:  # argparse's usage errors and --help: their status, as a return value like the rest
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else EXIT_BAD_INPUT
     except DroneSSLError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
