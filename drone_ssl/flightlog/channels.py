@@ -160,7 +160,6 @@ ALL: tuple[ChannelSpec, ...] = (
     TF,
     POSE,
     LOG,
-    SCENE,
     STEREO,
     MONO,
     PHASE,
@@ -174,6 +173,7 @@ ALL: tuple[ChannelSpec, ...] = (
     EMERGENCY,
     LEARNER,
     FLIGHT,
+    SCENE,  # last: the channel ids of the topics before it are those of the logs written before it
 )
 BY_TOPIC: dict[str, ChannelSpec] = {spec.topic: spec for spec in ALL}
 # Channels for Foxglove only: derived from what the other channels hold, so reading the log back skips them.

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
+from mcap.reader import make_reader
 from mcap.records import Attachment, Channel, Message, Metadata
 
 from drone_ssl.flightlog import channels
@@ -171,6 +172,18 @@ class FlightLogReader:
             elif isinstance(record, (Channel, Message)):
                 break  # the writer puts all of the above before the first chunk
         records.close()
+        if not self._topics:  # the metadata copy was lost: a complete file repeats the table in its summary
+            self._topics = self._summary_topics()
+
+    def _summary_topics(self) -> dict[int, str]:
+        """The channel table of the file's summary section (its third copy, after the metadata and the first
+        chunk); empty when the file has no readable summary (cut short, or damaged there)."""
+        try:
+            with self.path.open("rb") as f:
+                summary = make_reader(f).get_summary()
+        except Exception:  # mcap raises many types for a damaged footer or summary: all mean "no summary"
+            return {}
+        return {} if summary is None else {i: channel.topic for i, channel in summary.channels.items()}
 
     def scene(self) -> RoomScene | None:
         """The last room the log holds (a simulated flight's scene entities); None in a real flight's log."""

@@ -121,8 +121,9 @@ def write_report(log: Path, out: Path, perception: PerceptionConfig, target_tpr:
     avoid = logged_avoid_distance(reader.config_yaml, perception.avoid_distance_m)
     title = log_label(log)
     scene = reader.scene()  # the room as the simulator logged it; None for a real flight (no ground truth)
-    simulated = reader.metadata.get("drone") == "sim"  # an older simulator log without /scene: the bare room
-    room_m = scene.size_m if scene is not None else _setting(config, "sim", "room", "size_m") if simulated else None
+    real = reader.metadata.get("drone") not in (None, "sim")  # a real drone flew: no room to pretend
+    # An older simulator log without /scene still gets the bare room from its config.
+    room_m = scene.size_m if scene is not None else None if real else _setting(config, "sim", "room", "size_m")
     footprints = scene.footprints() if scene is not None else []
     plots = plot_flight(out, stats, history, room_m, footprints, _collision_xy(frames, events), avoid, title)
     t = columns.column("t")
