@@ -31,7 +31,7 @@ from drone_ssl_app.config import Config, real_flight_check
 from drone_ssl_app.exit_signals import ExitSignals
 from drone_ssl_app.flight_end import FlightEnd, ending_facts, finish_flight, unsaved_line
 from drone_ssl_app.input_files import check_flight_inputs
-from drone_ssl_app.live_flight import PacedDrone, Pacer, linger, open_live
+from drone_ssl_app.live_flight import PacedDrone, Pacer, serving
 from drone_ssl_app.run_folder import RunFolder
 
 
@@ -202,12 +202,7 @@ def prepare(args: argparse.Namespace, extra: list[str]) -> tuple[Config, str]:
 def fly_sim(args: argparse.Namespace, signals: ExitSignals) -> int:
     config, label = prepare(args, [] if args.seed is None else [f"sim.seed={args.seed}"])
     check_flight_inputs(config, args.estimator, args.model, None)
-    live = open_live(args)  # before the run folder: a taken port leaves nothing behind
-    try:
-        return _fly_sim(args, config, label, signals, live)
-    finally:
-        if live is not None:
-            linger(live, args.live_linger, lambda: signals.signum is not None)
+    return serving(args, signals, lambda live: _fly_sim(args, config, label, signals, live))
 
 
 def _fly_sim(
@@ -239,12 +234,7 @@ def fly_drone(args: argparse.Namespace, signals: ExitSignals) -> int:
     real_flight_check(config)  # keys that once set a real flight name what to write now
     check_flight_inputs(config, args.estimator, args.model, args.calib)  # every file named, before connecting
     calibration = None if args.calib is None else StereoCalibration.load(args.calib)
-    live = open_live(args)  # before the run folder: a taken port leaves nothing behind
-    try:
-        return _fly_drone(args, config, label, signals, live, calibration)
-    finally:
-        if live is not None:
-            linger(live, args.live_linger, lambda: signals.signum is not None)
+    return serving(args, signals, lambda live: _fly_drone(args, config, label, signals, live, calibration))
 
 
 def _fly_drone(

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from drone_ssl.drone import Drone
 from drone_ssl.flightlog.live import QUIT_SERVICE, LiveServer
 from drone_ssl.types import Observation
+from drone_ssl_app.exit_signals import ExitSignals
 from drone_ssl_app.foxglove_layout import LAYOUT_FILE
 
 DEFAULT_LINGER_S = 300.0  # long enough to look at the end of a flight, short enough to free the port by itself
@@ -89,3 +90,14 @@ def linger(live: LiveServer, seconds: float, interrupted: Callable[[], bool]) ->
             print(f"live: server stopped ({why})", file=sys.stderr)
     finally:
         live.close()
+
+
+def serving(args: argparse.Namespace, signals: ExitSignals, flight: Callable[[LiveServer | None], int]) -> int:
+    """Run `flight` with the --live server (None without --live), opened before the run folder so a taken port
+    leaves nothing behind, and lingering after it, whatever ended it, until a viewer or a signal stops it."""
+    live = open_live(args)
+    try:
+        return flight(live)
+    finally:
+        if live is not None:
+            linger(live, args.live_linger, lambda: signals.signum is not None)
