@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import math
 import queue
 import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from drone_ssl.flightlog import channels
 from drone_ssl.flightlog.channels import ChannelSpec
@@ -20,6 +17,7 @@ from drone_ssl.flightlog.errors import FlightLogError
 from drone_ssl.flightlog.images import depth_to_png16
 from drone_ssl.flightlog.jsonable import record_payload
 from drone_ssl.flightlog.live import LiveServer
+from drone_ssl.flightlog.log_inputs import checked_image, flight_time_ns
 from drone_ssl.flightlog.mcap_sink import LOG_TIME_ORIGIN, McapSink
 from drone_ssl.flightlog.scene import RoomScene
 from drone_ssl.flightlog.transforms import CameraRig
@@ -37,19 +35,6 @@ if TYPE_CHECKING:  # the writer only reads their fields; importing drone_ssl.mon
 Pending = list[tuple[ChannelSpec, int, int, object]]
 _STOP = None
 _PUT_POLL_S = 0.2  # a blocked put wakes this often to notice a writer thread that died
-
-
-def _time_ns(t: float) -> int:
-    if not isinstance(t, (int, float)) or not math.isfinite(t) or t < 0:
-        raise FlightLogError(f"log time t={t!r} must be a finite number of seconds >= 0 (the flight time)")
-    return round(t * 1e9)
-
-
-def _image(array: Any, name: str) -> np.ndarray:
-    if not isinstance(array, np.ndarray) or array.ndim != 2 or array.dtype != np.uint8:
-        got = f"shape {array.shape} dtype {array.dtype}" if isinstance(array, np.ndarray) else type(array).__name__
-        raise FlightLogError(f"the {name} image must be a 2-D uint8 array, got {got}")
-    return array.copy()  # the caller may reuse its buffer before the writer thread encodes it
 
 
 class FlightLogWriter:
@@ -131,7 +116,7 @@ class FlightLogWriter:
     ) -> bool:
         """Log one frame: the readings, the arbiter's decision and the command; `ground_truth` (simulator truth)
         is kept on its own evaluation-only channel. Returns False if the frame was dropped."""
-        t_ns = _time_ns(observation.t)
+        t_ns = flight_time_ns(observation.t)
         with self._lock:
             return self._log_frame(t_ns, observation, stereo, mono, decision, command, ground_truth)
 
@@ -147,9 +132,9 @@ class FlightLogWriter:
     ) -> bool:
         seq = self._frame_index
         self._frame_index += 1
-        pending: Pending = [(channels.LEFT, t_ns, seq, _image(observation.left, "left"))]
+        pending: Pending = [(channels.LEFT, t_ns, seq, checked_image(observation.left, "left"))]
         if observation.right is not None:
-            pending.append((channels.RIGHT, t_ns, seq, _image(observation.right, "right")))
+            pending.append((channels.RIGHT, t_ns, seq, checked_image(observation.right, "right")))
         pending.append((channels.STATE, t_ns, seq, observation.state))
         if stereo is not None:
             pending.append((channels.STEREO, t_ns, seq, channels.STEREO.payload(stereo)))
@@ -170,7 +155,7 @@ class FlightLogWriter:
 
     def log_scene(self, t: float, scene: RoomScene) -> bool:
         """The simulated room as scene entities: logged at the start and whenever it differs from the last."""
-        t_ns = _time_ns(t)
+        t_ns = flight_time_ns(t)
         with self._lock:
             if scene == self._scene:
                 return True
@@ -239,7 +224,7 @@ class FlightLogWriter:
 
     # -- internals --------------------------------------------------------------------------------------------
     def _event(self, spec: ChannelSpec, t: float, value: object) -> bool:
-        t_ns = _time_ns(t)
+        t_ns = flight_time_ns(t)
         payload = record_payload(value)
         with self._lock:
             return self._submit([(spec, t_ns, self._next_event(spec), payload)], t_ns)
