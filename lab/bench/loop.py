@@ -60,9 +60,9 @@ def timed_flight(
         trainer_cpu = process_cpu_s(trainer_pid)  # its start-up (imports, the first model) is not the loop's
         bar = stack.enter_context(tqdm(total=round(seconds * config.sim.camera_hz), unit="frame", leave=False))
         try:
-            started, cpu = time.perf_counter(), time.process_time()
+            started, cpu, own = time.perf_counter(), time.process_time(), time.thread_time()
             stats = pilot.fly(seconds, on_frame=lambda _: bar.update())
-            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            wall, cpu, own = time.perf_counter() - started, time.process_time() - cpu, time.thread_time() - own
             pilot.learner.stop()  # every step started is done before the trainer's CPU is read
             trainer_cpu = process_cpu_s(trainer_pid) - trainer_cpu
         finally:
@@ -83,7 +83,7 @@ def timed_flight(
         "real_time_factor": round(stats.flight_time_s / wall, 2),
         "gradient_steps": pilot.learner.steps,
         "learning_rounds": pilot.learner.rounds,
-        "parts": breakdown(clock, stats.flight_time_s, cpu),
+        "parts": breakdown(clock, stats.flight_time_s, cpu, own),
     }
     if client is not None and log is not None:
         figures["live_images_received"] = client.received["/camera/left"]

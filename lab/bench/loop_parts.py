@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 PARTS = ("physics", "rendering", "stereo matching", "mono inference", "ground truth", "log encoding+writing",
-         "training", "publishing weights", "rest of the loop")  # fmt: skip
+         "training", "publishing weights", "rest of the loop", "other threads")  # fmt: skip
 TRAINER_PARTS = ("training",)  # parts that run in the training process, beside the loop's own thread
 
 
@@ -19,6 +20,8 @@ class PartClock:
 
     def __init__(self) -> None:
         self.cpu_s: dict[str, float] = defaultdict(float)
+        self.loop_thread = threading.get_ident()  # the thread that made the clock runs the loop
+        self.on_loop_thread_s = 0.0  # what the timed calls made on the loop's thread took
 
     def wrap(self, owner: Any, name: str, part: str) -> None:
         """Replace `owner.name` (a bound method, or a function an instance holds) by a timed one."""
@@ -29,7 +32,10 @@ class PartClock:
             try:
                 return original(*args, **kwargs)
             finally:
-                self.cpu_s[part] += time.thread_time() - started
+                spent = time.thread_time() - started
+                self.cpu_s[part] += spent
+                if threading.get_ident() == self.loop_thread:
+                    self.on_loop_thread_s += spent
 
         setattr(owner, name, timed)
 
@@ -46,22 +52,25 @@ def process_cpu_s(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime after the name
 
 
-def breakdown(clock: PartClock, sim_s: float, loop_cpu_s: float) -> dict[str, Any]:
+def breakdown(clock: PartClock, sim_s: float, process_cpu: float, loop_thread_cpu: float) -> dict[str, Any]:
     """Core-ms per simulated second of each part and the real-time factors two cores allow: all the work shared
-    over both cores, and each serial chain (the loop's thread, the trainer) on one core of its own."""
-    per_s = {part: round(1000 * clock.cpu_s.get(part, 0.0) / max(sim_s, 1e-9), 1) for part in PARTS}
-    measured_in_loop = sum(v for part, v in clock.cpu_s.items() if part not in TRAINER_PARTS)
-    # The rest: the loop's process CPU not inside a timed call (arbiter, behaviour, learner bookkeeping, the
-    # pipe's sender thread); the writer and swap threads are timed parts already.
-    per_s["rest of the loop"] = round(max(0.0, 1000 * (loop_cpu_s - measured_in_loop) / max(sim_s, 1e-9)), 1)
+    over both cores, and each serial chain (the loop's thread, the trainer) on one core of its own.
+    `process_cpu`: the loop's process (every thread); `loop_thread_cpu`: the loop's own thread."""
+    scale = 1000 / max(sim_s, 1e-9)
+    per_s = {part: round(scale * clock.cpu_s.get(part, 0.0), 1) for part in PARTS}
+    # The loop's thread outside any timed call: arbiter, behaviour, the learner's bookkeeping, statistics.
+    per_s["rest of the loop"] = round(max(0.0, scale * (loop_thread_cpu - clock.on_loop_thread_s)), 1)
+    # The process's threads nobody timed: the trainer pipe's sender, library thread pools (OpenCV's workers
+    # wait by spinning), the progress bar. The writer and swap threads are timed parts already.
+    timed_elsewhere = sum(v for p, v in clock.cpu_s.items() if p not in TRAINER_PARTS) - clock.on_loop_thread_s
+    per_s["other threads"] = round(max(0.0, scale * (process_cpu - loop_thread_cpu - timed_elsewhere)), 1)
     total = sum(per_s.values())
     trainer = sum(per_s[part] for part in TRAINER_PARTS)
-    loop = total - trainer
     return {
         "core_ms_per_sim_s": per_s,
         "total_core_ms_per_sim_s": round(total, 1),
         "two_core_limit_rtf": round(2000 / max(total, 1e-9), 2),
-        "loop_thread_limit_rtf": round(1000 / max(loop - per_s["log encoding+writing"], 1e-9), 2),
+        "loop_thread_limit_rtf": round(1000 / max(scale * loop_thread_cpu, 1e-9), 2),
         "trainer_limit_rtf": round(1000 / trainer, 2) if trainer > 0 else None,
     }
 
