@@ -16,7 +16,7 @@ import cv2
 from drone_ssl.stereo.calibration import CalibrationError
 from drone_ssl.stereo.chessboard import Chessboard, calibrate_stereo
 from drone_ssl.vision.image_bytes import MAX_IMAGE_BYTES, decode_image_bytes
-from drone_ssl_app.cli import guarded, out_file
+from drone_ssl_app.cli import command, out_file
 
 CALIBRATION_FILE = "stereo_calibration.yaml"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".tif", ".tiff"}  # listed; PNG, JPEG read
@@ -101,9 +101,7 @@ def run(argv: list[str] | None = None, prog: str | None = None) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    """The command: its exit status, with typed errors as one line (`drone-ssl` and `python -m` run this)."""
-    return guarded(lambda: run(argv, prog))
+main = command(run)
 
 
 if __name__ == "__main__":

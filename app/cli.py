@@ -87,11 +87,23 @@ def config_from_args(args: argparse.Namespace, extra: list[str] | None = None) -
     return load_config(args.config, [*args.overrides, *(extra or [])])
 
 
+def command(run: Callable[[list[str] | None, str | None], int]) -> Callable[..., int]:
+    """A command's `main(argv=None, prog=None)`: `run(argv, prog)` with typed errors as one line and its exit
+    status returned (the console, `python -m` and the scripts/ shims all call this)."""
+
+    def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+        return guarded(lambda: run(argv, prog))
+
+    return main
+
+
 def guarded(run: Callable[[], int]) -> int:
     """Run a command and return its exit status: typed errors become one line on stderr and 2 (bugs too, with
     their traceback); Ctrl-C 130, SIGTERM 143, SIGHUP 129 (a flight has landed and saved by then)."""
     try:
         return run()
+    except SystemExit as exc:  # argparse's usage errors and --help: their status, as a return value like the rest
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else EXIT_BAD_INPUT
     except DroneSSLError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -32,9 +32,18 @@ def default_yaml() -> dict:
     return load_yaml_text(text)
 
 
+# Keys that moved: the error names where the setting lives now.
+MOVED = {"bridge.manoeuvre_timeout_s": "drone.manoeuvre_timeout_s (one timeout for the airframe, on every device)"}
+
+
 def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -> Config:
     """Defaults, then the user's YAML file, then each 'a.b.c=value' override; raises ConfigError."""
-    return load_sections(Config, path, overrides, default_yaml())
+    try:
+        return load_sections(Config, path, overrides, default_yaml())
+    except ConfigError as e:
+        if e.key in MOVED:
+            raise ConfigError(e.key, f"has moved: set {MOVED[e.key]}") from e
+        raise
 
 
 def real_flight_check(config: Config) -> None:
@@ -46,4 +55,4 @@ def real_flight_check(config: Config) -> None:
             "sim.camera_hz", "sets the simulator's frame rate only; a real drone flies at bridge.camera_hz: set that"
         )
     if config.sim.seed != defaults.seed:
-        raise ConfigError("sim.seed", "seeds the simulator only; seed a real flight with fly.py --seed N")
+        raise ConfigError("sim.seed", "seeds the simulator only; seed a real flight with drone-ssl fly --seed N")

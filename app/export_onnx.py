@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from drone_ssl_app.cli import guarded, model_path
+from drone_ssl_app.cli import command, model_path
 
 
 def run(argv: list[str] | None = None, prog: str | None = None) -> int:
@@ -25,9 +25,7 @@ def run(argv: list[str] | None = None, prog: str | None = None) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    """The command: its exit status, with typed errors as one line (`drone-ssl` and `python -m` run this)."""
-    return guarded(lambda: run(argv, prog))
+main = command(run)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from drone_ssl.config.flight import STRATEGY_NAMES
 from drone_ssl.config.loader import MAX_SEED
 from drone_ssl.flightlog.live import DEFAULT_PORT, LOCALHOST
 from drone_ssl.stack import ESTIMATORS
-from drone_ssl_app.cli import add_config_args, add_model, guarded
+from drone_ssl_app.cli import add_config_args, add_model, command
 from drone_ssl_app.exit_signals import ExitSignals
 from drone_ssl_app.flight_run import fly_drone, fly_sim
 
@@ -76,9 +76,7 @@ def run(argv: list[str] | None = None, prog: str | None = None) -> int:
         return fly_drone(args, signals) if args.drone is not None else fly_sim(args, signals)
 
 
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    """The command: its exit status, with typed errors as one line (`drone-ssl` and `python -m` run this)."""
-    return guarded(lambda: run(argv, prog))
+main = command(run)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from drone_ssl.replay import (
 )
 from drone_ssl.replay.evaluate.open_loop_evaluation import evaluate
 from drone_ssl.replay.logs import MIN_LOG_FRAMES
-from drone_ssl_app.cli import add_config_args, add_model, config_from_args, guarded
+from drone_ssl_app.cli import add_config_args, add_model, command, config_from_args
 from drone_ssl_app.config import Config
 
 
@@ -197,9 +197,7 @@ def run(argv: list[str] | None = None, prog: str | None = None) -> int:
     return export(args, config)
 
 
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    """The command: its exit status, with typed errors as one line (`drone-ssl` and `python -m` run this)."""
-    return guarded(lambda: run(argv, prog))
+main = command(run)
 
 
 if __name__ == "__main__":

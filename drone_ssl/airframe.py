@@ -21,4 +21,6 @@ class DroneModelConfig:
     drag_per_s: float = spec(0.55, lo=0.05, hi=5.0)  # linear drag: terminal speed = g tan(tilt) / drag
     takeoff_altitude_m: float = spec(1.0, lo=0.3, hi=5.0)
     landing_speed_mps: float = spec(0.5, lo=0.1, hi=2.0)
+    # A take-off or landing that takes longer is a fault, on every device (simulated time in the simulator).
+    manoeuvre_timeout_s: float = spec(10.0, lo=0.5, hi=60.0)
     battery_drain_pct_per_min: float = spec(0.0, lo=0.0, hi=100.0)

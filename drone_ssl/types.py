@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 
@@ -34,15 +35,17 @@ class DroneState:
     yaw + = clockwise seen from above (AR.Drone convention: psi grows clockwise).
     """
 
-    position: Vec3 | None
-    velocity: Vec3  # m/s in the body's heading frame: (forward, right, up), as navdata reports it
-    attitude: Vec3  # roll, pitch, yaw in rad
-    altitude: float  # metres above the floor
-    battery: float  # percent, 0..100
+    position: Annotated[Vec3 | None, "world frame (m); null without positioning"]
+    velocity: Annotated[Vec3, "m/s in the heading frame: forward, right, up (as navdata reports it)"]
+    attitude: Annotated[Vec3, "roll, pitch, yaw (rad)"]
+    altitude: Annotated[float, "metres above the floor"]
+    battery: Annotated[float, "percent, 0..100"]
     flying: bool
     link_ok: bool = True
-    emergency: bool = False  # motors cut by the drone's emergency state; it stays set until someone resets it
-    landing: bool = False  # the drone is in its own landing manoeuvre (still off the ground: flying stays True)
+    # It stays set until someone resets it.
+    emergency: Annotated[bool, "motors cut by the drone's emergency state"] = False
+    # Still off the ground: flying stays True.
+    landing: Annotated[bool, "in the drone's own landing manoeuvre"] = False
 
     @property
     def yaw(self) -> float:
@@ -75,10 +78,10 @@ class Command:
     each a fraction of the drone's configured maximum, in [-1, 1]. All zero = hover.
     """
 
-    roll: float = 0.0
-    pitch: float = 0.0
-    gaz: float = 0.0
-    yaw: float = 0.0
+    roll: Annotated[float, "+ = move right"] = 0.0
+    pitch: Annotated[float, "- = move forward"] = 0.0
+    gaz: Annotated[float, "+ = climb"] = 0.0
+    yaw: Annotated[float, "+ = turn clockwise"] = 0.0
 
     def __post_init__(self) -> None:
         for name in ("roll", "pitch", "gaz", "yaw"):
@@ -105,9 +108,6 @@ class Command:
     @property
     def is_hover(self) -> bool:
         return self.roll == 0.0 and self.pitch == 0.0 and self.gaz == 0.0 and self.yaw == 0.0
-
-    def as_array(self) -> np.ndarray:
-        return np.array([self.roll, self.pitch, self.gaz, self.yaw], dtype=np.float32)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ class BridgeConfig:
     navdata_hover_s: float = spec(0.5, lo=0.05, hi=10.0)  # navdata silent this long: hover
     navdata_lost_s: float = spec(2.0, lo=0.1, hi=30.0)  # silent this long: land and raise LinkLostError
     connect_timeout_s: float = spec(5.0, lo=0.1, hi=120.0)
-    manoeuvre_timeout_s: float = spec(10.0, lo=0.5, hi=60.0)  # takeoff or landing longer than this is a fault
     min_battery_pct: float = spec(20.0, lo=0.0, hi=100.0)  # below it: no takeoff, and a flying drone lands
     max_altitude_m: float = spec(2.5, lo=0.3, hi=100.0)  # no climbing above it; landing above it + margin
     altitude_margin_m: float = spec(0.5, lo=0.05, hi=10.0)

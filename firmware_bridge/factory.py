@@ -34,7 +34,7 @@ def real_drone(
             raise DroneError("the Bebop 2 backend needs a stereo stream: pass --stereo URL and --calib FILE")
         source = FrontCamera(host, bridge.video_port, size, bridge.stereo.frame_timeout_s)
     elif calibration is None:
-        raise CalibrationError("a stereo stream needs its calibration: pass --calib FILE (scripts/calibrate_stereo.py)")
+        raise CalibrationError("a stereo stream needs its calibration: pass --calib FILE (from drone-ssl calibrate)")
     else:
         layout = "two_streams" if stereo_right is not None else bridge.stereo.layout
         calib = StereoCalibration.load(calibration)

@@ -18,7 +18,6 @@ from drone_ssl_sim.render_peer import RenderPeer
 from drone_ssl_sim.rig import StereoRig
 from drone_ssl_sim.world import World
 
-MANOEUVRE_TIMEOUT_S = 15.0  # takeoff or landing that takes longer than this is a fault
 COLLISION_MERGE_S = 1.0  # contacts closer together than this (pushing along a wall, a corner) are one collision
 
 
@@ -220,12 +219,12 @@ class SimDrone(Drone):
         self._resolve_contacts()
 
     def _run_until(self, done, what: str) -> None:
-        steps = round(MANOEUVRE_TIMEOUT_S * self.config.sim.physics_hz)
+        steps = round(self.config.drone.manoeuvre_timeout_s * self.config.sim.physics_hz)
         for _ in range(steps):
             if done():
                 return
             self.physics_step()
-        raise DroneError(f"{what} did not finish within {MANOEUVRE_TIMEOUT_S:g} s of simulated time")
+        raise DroneError(f"{what} did not finish within {self.config.drone.manoeuvre_timeout_s:g} s of simulated time")
 
     def position(self) -> np.ndarray:
         """The body's (x, y, z) in metres, world frame: where the cameras render from."""

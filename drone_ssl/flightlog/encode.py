@@ -10,7 +10,6 @@ import numpy as np
 from drone_ssl.flightlog import channels
 from drone_ssl.flightlog.channels import ChannelSpec
 from drone_ssl.flightlog.images import encode_png
-from drone_ssl.flightlog.payloads import state_payload
 from drone_ssl.flightlog.transforms import CameraModels, CameraRig, frame_transforms, pose_in_world, timestamp
 from drone_ssl.types import DroneState
 
@@ -50,7 +49,7 @@ class MessageEncoder:
         return out
 
     def _state(self, spec: ChannelSpec, t_ns: int, stamp_ns: int, state: DroneState) -> list[tuple[ChannelSpec, bytes]]:
-        out = self.encode(spec, t_ns, state_payload(state))
+        out = self.encode(spec, t_ns, spec.payload(state))
         out.append((channels.TF, frame_transforms(stamp_ns, state, self.rig).encode()))
         pose = pose_in_world(stamp_ns, state)
         if pose is not None:

@@ -57,3 +57,9 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
         return [to_jsonable(v) for v in value]
     return str(value)
+
+
+def record_payload(value: Any) -> dict:
+    """Any free-form event, metrics or ground-truth value as a JSON object (a bare value goes under "value")."""
+    payload = to_jsonable(value)
+    return payload if isinstance(payload, dict) else {"value": payload}

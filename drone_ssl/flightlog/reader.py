@@ -14,6 +14,7 @@ from mcap.records import Attachment, Channel, Message, Metadata
 
 from drone_ssl.flightlog import channels
 from drone_ssl.flightlog.encode import FLIGHT_TIME_KEY
+from drone_ssl.flightlog.errors import FlightLogError
 from drone_ssl.flightlog.foxglove_schemas import decode
 from drone_ssl.flightlog.images import decode_png, depth_from_png16, png_of
 from drone_ssl.flightlog.mcap_sink import (
@@ -23,13 +24,18 @@ from drone_ssl.flightlog.mcap_sink import (
     LOG_TIME_ORIGIN,
     MODELS_METADATA,
 )
-from drone_ssl.flightlog.payloads import command_from, mono_from, state_from, stereo_from
 from drone_ssl.flightlog.read_report import ReadReport
 from drone_ssl.flightlog.record_stream import ScanStats, iter_records, open_log
 from drone_ssl.flightlog.records import LoggedEvent, LoggedFrame
 
 T = TypeVar("T")
-_DECODE_ERRORS = (ValueError, KeyError, TypeError, IndexError)  # json, base64, protobuf, PNG: ValueErrors
+_DECODE_ERRORS = (
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    FlightLogError,
+)  # json, base64, protobuf, PNG: ValueErrors
 
 
 def _png(message: object) -> bytes:
@@ -77,7 +83,7 @@ class _Pass:
         self.key, self.parts = None, {}
         try:
             left = decode_png(_png(parts[channels.LEFT.topic]))
-            state = state_from(parts[channels.STATE.topic])  # type: ignore[arg-type]
+            state = channels.STATE.read(parts[channels.STATE.topic])
         except _DECODE_ERRORS:
             self.frames_incomplete += 1
             return None
@@ -87,10 +93,10 @@ class _Pass:
             left=left,
             right=self._optional(parts, channels.RIGHT, lambda p: decode_png(_png(p))),
             state=state,
-            stereo=self._optional(parts, channels.STEREO, stereo_from),
-            mono=self._optional(parts, channels.MONO, mono_from),
-            phase=parts.get(channels.PHASE.topic),
-            command=self._optional(parts, channels.COMMAND, command_from),
+            stereo=self._optional(parts, channels.STEREO, channels.STEREO.read),
+            mono=self._optional(parts, channels.MONO, channels.MONO.read),
+            decision=self._optional(parts, channels.PHASE, channels.PHASE.read),
+            command=self._optional(parts, channels.COMMAND, channels.COMMAND.read),
             ground_truth=parts.get(channels.GROUND_TRUTH.topic),
         )
         depth = self._optional(parts, channels.STEREO_DEPTH, _depth)

@@ -10,6 +10,7 @@ import numpy as np
 from drone_ssl.types import Command, DroneState
 
 if TYPE_CHECKING:
+    from drone_ssl.arbiter import Decision
     from drone_ssl.mono.reading import MonoReading
 
 
@@ -42,13 +43,13 @@ class LoggedFrame:
     state: DroneState
     stereo: LoggedStereo | None = None
     mono: MonoReading | None = None
-    phase: dict | None = None
+    decision: Decision | None = None  # the arbiter's, read back through the same pair that logged it
     command: Command | None = None
     ground_truth: dict | None = None
 
     @property
     def phase_name(self) -> str | None:
-        return None if self.phase is None else self.phase.get("phase")
+        return None if self.decision is None else self.decision.phase.value
 
 
 @dataclass(frozen=True)

@@ -18,21 +18,18 @@ from drone_ssl.flightlog.channels import ChannelSpec
 from drone_ssl.flightlog.encode import MessageEncoder
 from drone_ssl.flightlog.errors import FlightLogError
 from drone_ssl.flightlog.images import depth_to_png16
+from drone_ssl.flightlog.jsonable import record_payload
 from drone_ssl.flightlog.live import LiveServer
 from drone_ssl.flightlog.mcap_sink import LOG_TIME_ORIGIN, McapSink
-from drone_ssl.flightlog.payloads import (
-    command_payload,
-    mono_payload,
-    phase_payload,
-    record_payload,
-    stereo_payload,
-)
 from drone_ssl.flightlog.transforms import CameraRig
 from drone_ssl.types import Command, Observation
 
 if TYPE_CHECKING:  # the writer only reads their fields; importing drone_ssl.mono would load torch
+    from drone_ssl.arbiter import Decision, OverrideEvent, PhaseSwitch
+    from drone_ssl.learner.metrics import ValidationMetrics
     from drone_ssl.mono.reading import MonoReading
     from drone_ssl.stereo.reading import StereoReading
+    from drone_ssl.types import Evaluation
 
 # One queue item: the messages of one frame or one event (flight time ns, sequence, body). A uint8 array is an
 # image, a uint16 array a depth map, a DroneState the state with its transforms; MessageEncoder encodes them.
@@ -124,15 +121,15 @@ class FlightLogWriter:
         observation: Observation,
         stereo: StereoReading | None = None,
         mono: MonoReading | None = None,
-        phase: Any = None,
+        decision: Decision | None = None,
         command: Command | None = None,
-        ground_truth: Any = None,
+        ground_truth: Evaluation | Mapping[str, object] | None = None,
     ) -> bool:
-        """Log one frame; `phase` is a name, enum, dict or dataclass; `ground_truth` (simulator truth, dict or
-        dataclass) is kept on its own evaluation-only channel. Returns False if the frame was dropped."""
+        """Log one frame: the readings, the arbiter's decision and the command; `ground_truth` (simulator truth)
+        is kept on its own evaluation-only channel. Returns False if the frame was dropped."""
         t_ns = _time_ns(observation.t)
         with self._lock:
-            return self._log_frame(t_ns, observation, stereo, mono, phase, command, ground_truth)
+            return self._log_frame(t_ns, observation, stereo, mono, decision, command, ground_truth)
 
     def _log_frame(
         self,
@@ -140,9 +137,9 @@ class FlightLogWriter:
         observation: Observation,
         stereo: StereoReading | None,
         mono: MonoReading | None,
-        phase: Any,
+        decision: Decision | None,
         command: Command | None,
-        ground_truth: Any,
+        ground_truth: Evaluation | Mapping[str, object] | None,
     ) -> bool:
         seq = self._frame_index
         self._frame_index += 1
@@ -151,42 +148,42 @@ class FlightLogWriter:
             pending.append((channels.RIGHT, t_ns, seq, _image(observation.right, "right")))
         pending.append((channels.STATE, t_ns, seq, observation.state))
         if stereo is not None:
-            pending.append((channels.STEREO, t_ns, seq, stereo_payload(stereo)))
+            pending.append((channels.STEREO, t_ns, seq, channels.STEREO.payload(stereo)))
             depth = getattr(stereo, "depth_m", None)
             if self._depth_maps and depth is not None:
                 pending.append((channels.STEREO_DEPTH, t_ns, seq, depth_to_png16(depth)))
         if mono is not None:
-            pending.append((channels.MONO, t_ns, seq, mono_payload(mono)))
-        if phase is not None:
-            pending.append((channels.PHASE, t_ns, seq, phase_payload(phase)))
+            pending.append((channels.MONO, t_ns, seq, channels.MONO.payload(mono)))
+        if decision is not None:
+            pending.append((channels.PHASE, t_ns, seq, channels.PHASE.payload(decision)))
         if command is not None:
-            pending.append((channels.COMMAND, t_ns, seq, command_payload(command)))
+            pending.append((channels.COMMAND, t_ns, seq, channels.COMMAND.payload(command)))
         if ground_truth is not None:
             pending.append((channels.GROUND_TRUTH, t_ns, seq, record_payload(ground_truth)))
         logged = self._submit(pending, t_ns)
         self._frames_logged += logged
         return logged
 
-    def log_override(self, t: float, override: Any) -> bool:
+    def log_override(self, t: float, override: OverrideEvent) -> bool:
         """The arbiter overrode the flying cue (e.g. stereo training wheels forced an avoidance)."""
-        return self._event(channels.OVERRIDE, t, override)
+        return self._event(channels.OVERRIDE, t, channels.OVERRIDE.payload(override))
 
-    def log_phase_switch(self, t: float, switch: Any) -> bool:
-        return self._event(channels.PHASE_SWITCH, t, switch)
+    def log_phase_switch(self, t: float, switch: PhaseSwitch) -> bool:
+        return self._event(channels.PHASE_SWITCH, t, channels.PHASE_SWITCH.payload(switch))
 
-    def log_collision(self, t: float, collision: Any) -> bool:
+    def log_collision(self, t: float, collision: Mapping[str, object]) -> bool:
         """A collision from simulator ground truth: stored as evaluation-only."""
         return self._event(channels.COLLISION, t, collision)
 
-    def log_link(self, t: float, event: Any) -> bool:
+    def log_link(self, t: float, event: str | Mapping[str, object]) -> bool:
         """Link lost / restored (a name or a dict with details)."""
         return self._event(channels.LINK, t, {"event": event} if isinstance(event, str) else event)
 
-    def log_emergency(self, t: float, event: Any) -> bool:
+    def log_emergency(self, t: float, event: Mapping[str, object]) -> bool:
         """The drone stopped flying by itself (motors cut, emergency, an unasked landing): a dict with the reason."""
         return self._event(channels.EMERGENCY, t, event)
 
-    def log_learner(self, t: float, metrics: Any) -> bool:
+    def log_learner(self, t: float, metrics: ValidationMetrics | Mapping[str, object]) -> bool:
         """Learner metrics (losses, test error, model version published), a dict or dataclass."""
         return self._event(channels.LEARNER, t, metrics)
 
@@ -228,7 +225,7 @@ class FlightLogWriter:
             self.close()
 
     # -- internals --------------------------------------------------------------------------------------------
-    def _event(self, spec: ChannelSpec, t: float, value: Any) -> bool:
+    def _event(self, spec: ChannelSpec, t: float, value: object) -> bool:
         t_ns = _time_ns(t)
         payload = record_payload(value)
         with self._lock:

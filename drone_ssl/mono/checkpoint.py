@@ -16,7 +16,9 @@ from drone_ssl.errors import DroneSSLError
 from drone_ssl.mono.cnn_model import NORMALISATION, MonoDepthNet
 
 FORMAT_VERSION = 1
-ARCHITECTURE = "MonoDepthNet2"  # patch stem + batch norm + per-image normalisation (MonoDepthNet: before)
+# The checkpoint's layout tag for `MonoDepthNet` (its second layout: patch stem, batch norm, per-image
+# normalisation); a file with another tag is refused, not loaded into the wrong shapes.
+ARCHITECTURE = "MonoDepthNet2"
 MIN_STAGES, MAX_STAGES = 2, 8
 MAX_CHANNELS = 1024
 MAX_STEM_PX = 16
@@ -135,7 +137,7 @@ def load_checkpoint(path: str | Path) -> tuple[MonoDepthNet, CnnMetadata]:
     if metadata.architecture != ARCHITECTURE:
         raise CheckpointError(
             f"checkpoint {p} holds a {metadata.architecture}, not a {ARCHITECTURE}; "
-            "retrain it with this version (scripts/replay.py --retrain or scripts/train_default_model.py)"
+            "retrain it with this version (drone-ssl replay --retrain, or drone-ssl train-default-model)"
         )
     check_sizes(metadata, p)  # before anything is allocated from them
     state = payload["state_dict"]

@@ -12,7 +12,6 @@ import yaml
 from drone_ssl.arbiter import Decision
 from drone_ssl.flightlog import FlightLogReader, LoggedEvent, LoggedFrame, ReadReport
 from drone_ssl.mono.reading import MonoEstimator
-from drone_ssl.replay.logged_decision import logged_decision
 from drone_ssl.types import Command, DroneState
 
 NAN = math.nan
@@ -94,9 +93,9 @@ class LogReplay:
                 self.reports.append(reader.report)
 
     def _replay(self, path: Path, frame: LoggedFrame, learned_threshold: float) -> ReplayedFrame:
-        phase = frame.phase or {}
-        cue = phase.get("cue")
-        flown = _finite(phase.get("threshold_m")) if cue == "mono" else NAN
+        decision = frame.decision
+        cue = None if decision is None else decision.cue
+        flown = _finite(decision.threshold_m) if decision is not None and cue == "mono" else NAN
         mono = NAN
         if self.estimator is not None:
             reading = self.estimator.predict(frame.left)
@@ -105,14 +104,13 @@ class LogReplay:
         truth = next((_finite(gt[k]) for k in TRUTH_KEYS if k in gt), NAN)
         if isinstance(gt.get("collisions"), int):
             collisions = gt["collisions"]
-        name = frame.phase_name
         return ReplayedFrame(
             log=path,
             index=frame.index,
             t=frame.t,
-            phase=name.lower() if isinstance(name, str) else None,
-            cue=cue if isinstance(cue, str) else None,
-            decision=logged_decision(frame.phase, frame.t),
+            phase=frame.phase_name,
+            cue=cue,
+            decision=decision,
             stereo_m=NAN if frame.stereo is None else _finite(frame.stereo.distance_m),
             logged_mono_m=NAN if frame.mono is None else _finite(frame.mono.distance_m),
             logged_threshold_m=learned_threshold if math.isnan(flown) else flown,

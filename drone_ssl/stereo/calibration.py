@@ -64,7 +64,7 @@ class StereoCalibration:
         what is wrong. Parsed in pure Python: cv2.FileStorage's parser corrupts memory on damaged files."""
         p = Path(path)
         if not p.exists():
-            raise CalibrationError(f"calibration file {p} does not exist; run scripts/calibrate_stereo.py first")
+            raise CalibrationError(f"calibration file {p} does not exist; run drone-ssl calibrate first")
         if not p.is_file():
             raise CalibrationError(f"calibration file {p} is not a regular file; pass the calibration YAML")
         try:

@@ -131,7 +131,7 @@ class ARDrone2(LinkedDrone):
         if hovering is None:
             self._raise_fault()
             loop.fly(False)
-            raise DroneError(f"takeoff did not finish within {self.bridge.manoeuvre_timeout_s:g} s; landing")
+            raise DroneError(f"takeoff did not finish within {self.model.manoeuvre_timeout_s:g} s; landing")
         self._raise_fault()
 
     def land(self) -> None:
@@ -143,7 +143,7 @@ class ARDrone2(LinkedDrone):
         )
         if landed is None and not self._land_failure_reported and not self._stop_waiting.is_set():
             self._land_failure_reported = True  # the pilot and the context manager both land: say it once
-            log.error("no landing confirmed within %.0f s (link %s)", self.bridge.manoeuvre_timeout_s,
+            log.error("no landing confirmed within %.0f s (link %s)", self.model.manoeuvre_timeout_s,
                       "lost" if self._loop.fault else "up")  # fmt: skip
 
     def request_land(self) -> None:
@@ -213,7 +213,7 @@ class ARDrone2(LinkedDrone):
         return state
 
     def _wait(self, predicate: Callable[[Navdata], bool], timeout: float | None = None) -> Navdata | None:
-        timeout = self.bridge.manoeuvre_timeout_s if timeout is None else timeout
+        timeout = self.model.manoeuvre_timeout_s if timeout is None else timeout
         deadline = self._clock() + timeout
         while self._navdata is not None and self._clock() < deadline and not self._stop_waiting.is_set():
             nav = self._navdata.wait_for(predicate, min(0.1, deadline - self._clock()))

@@ -143,10 +143,10 @@ class Bebop2(LinkedDrone):
         if self.bridge.flat_trim and not state.flying:
             bebop.flat_trim(1)
         self._command = Command.hover()
-        bebop.safe_takeoff(self.bridge.manoeuvre_timeout_s)
+        bebop.safe_takeoff(self.model.manoeuvre_timeout_s)
         if bebop.sensors.flying_state not in ("hovering", "flying"):
             self.land()
-            raise DroneError(f"takeoff did not finish within {self.bridge.manoeuvre_timeout_s:g} s; landing")
+            raise DroneError(f"takeoff did not finish within {self.model.manoeuvre_timeout_s:g} s; landing")
         self._raise_fault()
         self._should_fly = True
 
@@ -155,7 +155,7 @@ class Bebop2(LinkedDrone):
         if self._bebop is None:
             return
         self._command = Command.hover()
-        self._bebop.safe_land(self.bridge.manoeuvre_timeout_s)
+        self._bebop.safe_land(self.model.manoeuvre_timeout_s)
 
     def emergency(self) -> None:
         """Cut the motors (ARSDK Piloting.Emergency on the high-priority channel). Only on explicit request."""

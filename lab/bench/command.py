@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from drone_ssl_app.cli import add_config_args, add_duration, config_from_args, guarded
+from drone_ssl_app.cli import add_config_args, add_duration, command, config_from_args
 from drone_ssl_lab.bench import bridge as bench_bridge
 from drone_ssl_lab.bench import exits as bench_exits
 from drone_ssl_lab.bench import perception as bench_perception
@@ -108,9 +108,7 @@ def run(argv: list[str] | None = None, prog: str | None = None) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    """The command: its exit status, with typed errors as one line (`drone-ssl` and `python -m` run this)."""
-    return guarded(lambda: run(argv, prog))
+main = command(run)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ def _write(frames: Sequence[SyntheticFrame], path: Path, pace_s: float | None, d
             if pace_s is not None:
                 time.sleep(max(0.0, wall0 + i * pace_s - time.perf_counter()))
             start = time.perf_counter()
-            w.log_frame(f.observation, f.stereo, f.mono, f.phase, f.command, f.ground_truth)
+            w.log_frame(f.observation, f.stereo, f.mono, f.decision, f.command, f.ground_truth)
             call_s[i] = time.perf_counter() - start
     return {
         "call_ms": 1000 * call_s,

@@ -26,7 +26,7 @@ def write_logs(folder: Path, frames: int, count: int, width: int, height: int) -
         n = frames if seed < count - 1 else VALIDATION_FRAMES
         with FlightLogWriter(path, "benchmark: true\n", {}, {"seed": seed}, depth_maps=True) as log:
             for f in synthetic_flight(n, width, height, seed=seed):
-                log.log_frame(f.observation, f.stereo, f.mono, f.phase, f.command, f.ground_truth)
+                log.log_frame(f.observation, f.stereo, f.mono, f.decision, f.command, f.ground_truth)
         paths.append(path)
     return paths
 

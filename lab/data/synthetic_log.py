@@ -9,13 +9,14 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from drone_ssl.arbiter import Decision, Phase
 from drone_ssl.mono.reading import MonoReading
 from drone_ssl.stereo.reading import StereoReading
 from drone_ssl.types import Command, DroneState, Observation
 
 PROFILE_BANDS = 8
 FOCAL_BASELINE = 60.0 * 0.06  # px·m: a 128 px wide, ~90° camera pair with a 6 cm baseline
-PHASES = ("STEREO", "MONO", "MONO_ONLY")
+PHASES = (Phase.STEREO, Phase.MONO, Phase.MONO_ONLY)
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class SyntheticFrame:
     observation: Observation
     stereo: StereoReading | None  # None on the frames without a right image
     mono: MonoReading
-    phase: dict
+    decision: Decision
     command: Command
     ground_truth: dict
 
@@ -103,7 +104,14 @@ def synthetic_flight(
             observation=Observation(t, left, right if has_right else None, state),
             stereo=stereo if has_right else None,
             mono=MonoReading(distance_m=1.1 * distance, confidence=0.8, profile_m=profile * 1.1),
-            phase={"phase": PHASES[(i // 50) % 3], "test_error": 0.1, "tpr": 0.97, "fpr": 0.2},
+            decision=synthetic_decision(t, PHASES[(i // 50) % 3], distance, profile),
             command=Command(pitch=-0.2, yaw=0.5 if distance < 1.0 else 0.0),
             ground_truth={"distance_m": distance * 0.98, "nearest_obstacle": "pillar_2"},
         )
+
+
+def synthetic_decision(t: float, phase: Phase, distance: float, profile: np.ndarray) -> Decision:
+    """The arbiter's verdict a frame of this flight would carry: the flying cue, its distance and threshold."""
+    cue = "stereo" if phase is Phase.STEREO else "mono"
+    return Decision(t, phase, cue, distance < 1.2, distance, profile, 1.2, mono_ahead_m=1.1 * distance,
+                    stereo_ahead_m=distance)  # fmt: skip

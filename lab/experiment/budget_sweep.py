@@ -16,11 +16,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from drone_ssl_app.cli import guarded
+from drone_ssl_app.cli import command
 from drone_ssl_app.config import load_config
 from drone_ssl_lab.experiment.budget import TEXTONS, budget_row, plot, write_table
 
-EXPERIMENT = Path(__file__).resolve().parent / "experiment.py"
+EXPERIMENT = "drone_ssl_lab.experiment.command"  # the study command, run as a module in its own process
 WINDOW_S = 30.0
 
 
@@ -35,8 +35,8 @@ def _steps(text: str) -> list[float]:
 
 
 def fly_grid(runs: Path, estimator: str, args: argparse.Namespace, overrides: list[str]) -> list[Path]:
-    """Fly (or resume) one experiment.py grid; the run folders, one per room."""
-    command = [sys.executable, str(EXPERIMENT), "--conditions", "persistent", "--estimators", estimator,
+    """Fly (or resume) one study grid (`drone-ssl experiment`); the run folders, one per room."""
+    command = [sys.executable, "-m", EXPERIMENT, "--conditions", "persistent", "--estimators", estimator,
                "--seeds", str(args.seeds), "--first-seed", str(args.first_seed), "--duration", str(args.duration),
                "--jobs", str(args.jobs), "--runs", str(runs), "--out", str(runs / "results")]  # fmt: skip
     for item in overrides:
@@ -75,9 +75,7 @@ def run(argv: list[str] | None = None, prog: str | None = None) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    """The command: its exit status, with typed errors as one line (`drone-ssl` and `python -m` run this)."""
-    return guarded(lambda: run(argv, prog))
+main = command(run)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from drone_ssl_app.cli import add_config_args, config_from_args, guarded
+from drone_ssl_app.cli import add_config_args, command, config_from_args
 from drone_ssl_app.fly import fly_command_line
 from drone_ssl_lab.experiment import (
     CONDITIONS,
@@ -217,8 +217,8 @@ def run(argv: list[str] | None = None, prog: str | None = None) -> int:
     from drone_ssl_lab.experiment.study_report import write_report
 
     records = collect(folder, grid.runs(), grid.window_s, args.jobs)
-    command = "drone-ssl experiment " + shlex.join(sys.argv[1:] if argv is None else argv)
-    written = write_report(out, grid, records, command.strip(), provenance())
+    how_run = "drone-ssl experiment " + shlex.join(sys.argv[1:] if argv is None else argv)
+    written = write_report(out, grid, records, how_run.strip(), provenance())
     print(f"results: {written[0]} (+ {len(written) - 1} files)")
     missing = [r for r in records if r.metrics is None and r.state != "skipped"]
     if missing:
@@ -226,9 +226,7 @@ def run(argv: list[str] | None = None, prog: str | None = None) -> int:
     return 1 if missing else 0
 
 
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    """The command: its exit status, with typed errors as one line (`drone-ssl` and `python -m` run this)."""
-    return guarded(lambda: run(argv, prog))
+main = command(run)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from drone_ssl_app.cli import add_config_args, config_from_args, guarded, out_file
+from drone_ssl_app.cli import add_config_args, command, config_from_args, out_file
 
 DEFAULT_OUT = Path("models")
 MODEL_FILE = "mono_cnn_default.pt"
@@ -42,9 +42,9 @@ def run(argv: list[str] | None = None, prog: str | None = None) -> int:
         epochs=args.epochs,
         seed=args.seed,
     )
-    command = "drone-ssl train-default-model " + shlex.join(sys.argv[1:] if argv is None else argv)
+    how_run = "drone-ssl train-default-model " + shlex.join(sys.argv[1:] if argv is None else argv)
     metadata = train_default_model(
-        config, plan, model_path, command.strip(), lambda s: print(f"... {s}", file=sys.stderr)
+        config, plan, model_path, how_run.strip(), lambda s: print(f"... {s}", file=sys.stderr)
     )
     from drone_ssl.mono.onnx_export import export_checkpoint
 
@@ -54,9 +54,7 @@ def run(argv: list[str] | None = None, prog: str | None = None) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    """The command: its exit status, with typed errors as one line (`drone-ssl` and `python -m` run this)."""
-    return guarded(lambda: run(argv, prog))
+main = command(run)
 
 
 if __name__ == "__main__":

@@ -235,3 +235,9 @@ def test_a_config_that_never_ends_is_refused_after_a_bounded_read(tmp_path: Path
     exactly = tmp_path / "exactly.yaml"
     exactly.write_bytes(b"sim:\n  seed: 1\n" + b"#" * (1024 * 1024 - 15))  # the limit itself still reads
     assert load_config(exactly).sim.seed == 1
+
+
+def test_a_moved_key_names_where_it_lives_now() -> None:
+    with pytest.raises(ConfigError, match=r"bridge.manoeuvre_timeout_s.*has moved: set drone.manoeuvre_timeout_s"):
+        load_config(overrides=["bridge.manoeuvre_timeout_s=5"])
+    assert load_config(overrides=["drone.manoeuvre_timeout_s=5"]).drone.manoeuvre_timeout_s == 5.0

@@ -36,6 +36,5 @@ def bridge_for(emu: ARDroneEmulator, **overrides) -> BridgeConfig:
         navdata_hover_s=0.2,
         navdata_lost_s=0.6,
         connect_timeout_s=3.0,
-        manoeuvre_timeout_s=5.0,
     )
     return replace(base, **overrides)

@@ -25,7 +25,7 @@ HEADER = (
     "image", "depth_image", "log", "frame", "t", "stereo_distance_m", "logged_mono_distance_m", "phase",
     "eval_true_distance_m",
 )  # fmt: skip
-README = """Exported by drone_ssl (scripts/replay.py --export) from flight logs: one row per stereo-labelled frame.
+README = """Exported by drone_ssl (drone-ssl replay --export) from flight logs: one row per stereo-labelled frame.
 
 images/*.png          left camera image, 8-bit grey, lossless
 depth/*.png           stereo depth of that image (when the flight logged depth maps): 16-bit millimetres,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from drone_ssl.arbiter import OverrideEvent, Phase, PhaseSwitch
 from drone_ssl.flightlog import FlightLogWriter
 from drone_ssl.flightlog.transforms import CameraRig
 from drone_ssl.stereo.calibration import StereoCalibration
@@ -42,17 +43,21 @@ class Flight:
     frames: list[SyntheticFrame]
 
 
+OVERRIDE_AT_5 = OverrideEvent(t=0.5, stereo_distance_m=0.6, mono_distance_m=None, mono_threshold_m=1.2, counter=3.5)
+SWITCH_AT_10 = PhaseSwitch(t=1.0, previous=Phase.STEREO, phase=Phase.MONO, reason="mono validated")
+
+
 def log_flight(path: Path, frames: int, **writer_options: object) -> Flight:
     """Every channel, and each kind of event at a known frame (events follow the frame with the same t)."""
     flight = list(synthetic_flight(frames))
     with FlightLogWriter(path, CONFIG_YAML, MODELS, METADATA, **writer_options) as log:
         for i, f in enumerate(flight):
             t = f.observation.t
-            log.log_frame(f.observation, f.stereo, f.mono, f.phase, f.command, f.ground_truth)
+            log.log_frame(f.observation, f.stereo, f.mono, f.decision, f.command, f.ground_truth)
             if i == 5:
-                log.log_override(t, {"reason": "training wheels", "evidence": 3.5})
+                log.log_override(t, OVERRIDE_AT_5)
             if i == 10:
-                log.log_phase_switch(t, {"from": "STEREO", "to": Cue.MONO, "tpr": 0.97})
+                log.log_phase_switch(t, SWITCH_AT_10)
             if i == 12:
                 log.log_collision(t, {"where": (1.0, 2.0, 0.9), "speed_mps": 0.4})
             if i == 15:

@@ -130,7 +130,7 @@ def test_transforms_place_body_and_cameras_and_the_pose_traces_the_path(shared_f
 def test_events_are_foxglove_log_lines(messages: dict) -> None:
     lines = [m for m, _ in messages["/log"]]
     assert [line.name for line in lines][:3] == ["/events/override", "/events/phase_switch", "/events/collision"]
-    assert "training wheels" in lines[0].message and lines[0].level == 3  # WARNING
+    assert "stereo_distance_m" in lines[0].message and lines[0].level == 3  # WARNING
     assert lines[2].level == 4  # ERROR: a collision
 
 

@@ -39,7 +39,7 @@ def test_a_websocket_client_receives_images_and_poses() -> None:
             deadline = time.monotonic() + 10
             while not all(received.values()) and time.monotonic() < deadline:
                 frame = next(frames)  # the subscription takes effect a moment later: keep flying until data flow
-                log.log_frame(frame.observation, frame.stereo, frame.mono, frame.phase, frame.command)
+                log.log_frame(frame.observation, frame.stereo, frame.mono, frame.decision, frame.command)
                 for topic, log_time, payload in client.poll(0.05):
                     received[topic].append((log_time, payload))
             channels = client.channels

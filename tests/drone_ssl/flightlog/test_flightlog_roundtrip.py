@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pytest
-from flightlog_fixtures import CONFIG_YAML, MODELS, Flight, WriteFlight
+from flightlog_fixtures import CONFIG_YAML, MODELS, OVERRIDE_AT_5, SWITCH_AT_10, Flight, WriteFlight
 
-from drone_ssl.flightlog import FlightLogReader, LoggedEvent, LoggedFrame
+from drone_ssl.arbiter import Decision
+from drone_ssl.flightlog import FlightLogReader, LoggedEvent, LoggedFrame, channels
 from drone_ssl_lab.data.synthetic_log import SyntheticFrame
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -25,7 +27,8 @@ def assert_frame_matches(got: LoggedFrame, want: SyntheticFrame, index: int, dep
         np.testing.assert_array_equal(got.right, obs.right)
     assert got.state == obs.state
     assert got.command == want.command
-    assert got.phase == want.phase and got.phase_name == want.phase["phase"]
+    assert_decisions_equal(got.decision, want.decision)
+    assert got.phase_name == want.decision.phase.value
     assert got.ground_truth == want.ground_truth
     assert got.mono.distance_m == want.mono.distance_m and got.mono.confidence == want.mono.confidence
     np.testing.assert_array_equal(got.mono.profile_m, want.mono.profile_m)
@@ -71,8 +74,9 @@ def test_events_round_trip_in_order_with_evaluation_only_marked(shared_flight: F
     kinds = ["override", "phase_switch", "collision", "link", "link", "emergency", "learner", "flight"]
     assert [e.kind for e in events] == kinds
     override, switch, collision, lost, restored, down, learner, end = events
-    assert override.t == pytest.approx(0.5) and override.data == {"reason": "training wheels", "evidence": 3.5}
-    assert switch.data == {"from": "STEREO", "to": "MONO", "tpr": 0.97}  # enums are logged by name
+    assert override.t == pytest.approx(0.5) and channels.OVERRIDE.read(override.data) == OVERRIDE_AT_5
+    assert channels.PHASE_SWITCH.read(switch.data) == SWITCH_AT_10  # the events read back through the same pair
+    assert switch.data["phase"] == "mono"  # a phase is logged by its value, as Foxglove plots and filters it
     assert collision.evaluation_only and not any(e.evaluation_only for e in events if e is not collision)
     assert collision.data == {"where": [1.0, 2.0, 0.9], "speed_mps": 0.4}
     assert lost.data == {"event": "lost"} and restored.data == {"event": "restored", "after_s": 0.1}
@@ -99,7 +103,16 @@ def test_format_1_logs_still_read(tmp_path: Path) -> None:
     reader = FlightLogReader(FIXTURES / "flight_format1.mcap")
     records = list(reader.records())
     frames = [r for r in records if isinstance(r, LoggedFrame)]
-    assert reader.format == "1" and reader.report.clean and reader.report.complete
+    assert reader.format == "1" and reader.report.complete
+    # Its phase records were free-form ({"phase": "STEREO", "tpr": ...}), not decisions: each is skipped, alone.
+    assert reader.report.messages_skipped == len(frames) and all(f.decision is None for f in frames)
     assert [f.t for f in frames] == pytest.approx([i / 10 for i in range(21)])
     assert frames[0].left.shape == (24, 32) and frames[3].stereo.depth_m.shape == (24, 32)
     assert [e.kind for e in records if isinstance(e, LoggedEvent)][:2] == ["override", "phase_switch"]
+
+
+def assert_decisions_equal(got: Decision, want: Decision) -> None:
+    """Every field read back as logged (the profile as float32, NaN kept)."""
+    for name in (f.name for f in dataclasses.fields(Decision) if f.name != "profile_m"):
+        assert getattr(got, name) == getattr(want, name), name
+    np.testing.assert_allclose(got.profile_m, want.profile_m, rtol=1e-6)

@@ -44,17 +44,17 @@ def test_every_mono_decision_in_the_log_is_the_validated_distance_under_the_flow
     recent: list[float] = []  # mono's own decision distances, for the median the arbiter flies
     flown = checked = 0
     for frame in FlightLogReader(path).frames():
-        decision = frame.phase
+        decision = frame.decision
         now = arbiter.nearest_ahead(frame.mono.distance_m, frame.mono.profile_m)
         recent = [*recent, now][-config.arbiter.mono_smoothing_frames :] if frame.mono.distance_m is not None else []
-        validated_m = decision["mono_ahead_m"]
+        validated_m = decision.mono_ahead_m
         if recent:
             assert math.isclose(validated_m, float(np.median(recent)), rel_tol=1e-9)
-        if decision.get("cue") != "mono":
+        if decision.cue != "mono":
             continue
         flown += 1
         # The decision the drone flew is exactly "the validated distance < the flown threshold".
-        assert decision["obstacle"] == (validated_m is not None and validated_m < decision["threshold_m"])
+        assert decision.obstacle == (validated_m is not None and validated_m < decision.threshold_m)
         sample = samples.get(round(frame.t, 6))
         if sample is not None:  # a frame with a stereo label: the learner scores that same distance
             checked += 1
@@ -71,11 +71,11 @@ def test_the_window_scores_the_flown_decision_against_stereo_flown_the_same_way(
     for sample in window:  # stereo's side of every pair is stereo's own flown decision distance
         stereo = frames[round(sample.t, 6)].stereo
         assert math.isclose(sample.stereo_decision_m, arbiter.nearest_ahead(stereo.distance_m, stereo.profile_m))
-        assert sample.stereo_decision_m == frames[round(sample.t, 6)].phase["stereo_ahead_m"]
-    threshold = frames[round(window[-1].t, 6)].phase["threshold_m"]
-    flown_at = [s for s in window if frames[round(s.t, 6)].phase.get("cue") == "mono"
-                and frames[round(s.t, 6)].phase["threshold_m"] == threshold]  # fmt: skip
-    said = np.array([frames[round(s.t, 6)].phase["obstacle"] for s in flown_at])
+        assert sample.stereo_decision_m == frames[round(sample.t, 6)].decision.stereo_ahead_m
+    threshold = frames[round(window[-1].t, 6)].decision.threshold_m
+    flown_at = [s for s in window if frames[round(s.t, 6)].decision.cue == "mono"
+                and frames[round(s.t, 6)].decision.threshold_m == threshold]  # fmt: skip
+    said = np.array([frames[round(s.t, 6)].decision.obstacle for s in flown_at])
     real = np.array([s.stereo_decision_m < avoid for s in flown_at])
     assert len(flown_at) >= 100 and real.any() and (~real).any(), (len(flown_at), real.sum())
     # The rates the validation reports at the flown threshold are the flown decisions' own rates.

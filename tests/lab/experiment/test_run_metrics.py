@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from drone_ssl.arbiter import Decision, OverrideEvent, Phase
 from drone_ssl.config import dump_config
 from drone_ssl.flightlog import FlightLogWriter, LoggedStereo
 from drone_ssl.mono.reading import MonoReading
@@ -28,6 +29,11 @@ def phase(i: int) -> str:
     return "stereo" if i < 60 else "mono" if i < 100 else "mono_only"
 
 
+def logged_decision(t: float, name: str, d: float) -> Decision:
+    cue = "stereo" if name == "stereo" else "mono"
+    return Decision(t, Phase(name), cue, d < 1.2, d, None, 1.2)
+
+
 def write_run(folder: Path, with_log: bool = True) -> Path:
     folder.mkdir()
     (folder / "config.yaml").write_text(dump_config(load_config()))
@@ -43,10 +49,13 @@ def write_run(folder: Path, with_log: bool = True) -> Path:
         for i in range(FRAMES):
             t, d = START + 0.1 * i, truth(i)
             stereo = LoggedStereo(d + 0.1, 0.9, True) if i < 100 else None
-            log.log_frame(Observation(t, image, image if stereo else None, state), stereo, MonoReading(d * 1.1, 0.5),
-                          {"phase": phase(i)}, None, {"nearest_ahead_m": d, "collisions": int(i >= 70)})  # fmt: skip
+            observation = Observation(t, image, image if stereo else None, state)
+            truth_now = {"nearest_ahead_m": d, "collisions": int(i >= 70)}
+            log.log_frame(
+                observation, stereo, MonoReading(d * 1.1, 0.5), logged_decision(t, phase(i), d), None, truth_now
+            )
             if i in (65, 66):
-                log.log_override(t, {"counter": 3.0})
+                log.log_override(t, OverrideEvent(t, d, d * 1.1, 1.0, 3.0))
             if i == 70:
                 log.log_collision(t, {"collisions": 1, "phase": "mono"})
     return folder
