@@ -18,6 +18,11 @@ from drone_ssl.vision.image_input import ImageInputError
 _EMA = 0.98  # smoothing of the reported training loss
 
 
+def bf16_native() -> bool:
+    """Whether oneDNN runs bf16 on this CPU's own instructions (avx512_bf16 or AMX), not emulated."""
+    return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
 class CnnTrainer:
     """Owns a MonoDepthNet and its optimiser. Not thread-safe: one learner thread drives it, and hands the
     estimator new weights through `export_onnx()` (the estimator swaps them in without blocking inference).
@@ -38,6 +43,9 @@ class CnnTrainer:
             self.model.parameters(), lr=self.config.learning_rate, weight_decay=self.config.weight_decay
         )
         self.generator = torch.Generator().manual_seed(seed)
+        self.bf16 = self.config.train_precision == "bf16" and bf16_native()
+        if self.bf16:
+            self.model.to(memory_format=torch.channels_last)  # oneDNN's bf16 convolutions want NHWC
         self.stats: dict[str, float] = {"steps": 0, "samples": 0, "labelled_samples": 0, "loss_ema": math.nan}
 
     @classmethod
@@ -105,9 +113,17 @@ class CnnTrainer:
         self._record(batch, value, parts)
         return value
 
+    def _forward(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The network's outputs in float32; computed in bf16 where configured and native (the loss stays fp32)."""
+        if not self.bf16:
+            return self.model(images)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            outputs = self.model(images.contiguous(memory_format=torch.channels_last))
+        return tuple(output.float() for output in outputs)  # type: ignore[return-value]
+
     def _loss(self, batch: Batch) -> tuple[torch.Tensor, dict[str, float]]:
         """Total loss and its readable parts (mean |log error| of distance and of depth cells)."""
-        log_distance, log_scale, log_depth = self.model(batch.images)
+        log_distance, log_scale, log_depth = self._forward(batch.images)
         total = log_distance.new_zeros(())
         parts: dict[str, float] = {}
         has = batch.has_distance

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 from drone_ssl_app.cli import add_config_args, add_duration, command, config_from_args
 from drone_ssl_lab.bench import bridge as bench_bridge
@@ -58,7 +59,7 @@ def bench_loop(args: argparse.Namespace) -> dict:
     from drone_ssl_lab.bench import loop as loop_benchmark
 
     config = config_from_args(args)
-    return loop_benchmark.run(config, seconds=args.duration, progress=progress)
+    return loop_benchmark.run(config, seconds=args.duration, progress=progress, out=args.out)
 
 
 def run(argv: list[str] | None = None, prog: str | None = None) -> int:
@@ -84,6 +85,8 @@ def run(argv: list[str] | None = None, prog: str | None = None) -> int:
         "loop", help="the learning loop's real-time factor with and without learning, and the live server's cost"
     )
     add_duration(loop, 120.0, "simulated seconds of each flight (default %(default)s)", old="--seconds")
+    loop.add_argument("--out", type=Path, default=None,
+                      help="folder for the CPU breakdown plot (default: a new temporary folder, printed)")  # fmt: skip
     loop.set_defaults(run=bench_loop)
     bridge = bench_bridge.add_parser(sub)
     exits = bench_exits.add_parser(sub)
