@@ -35,7 +35,7 @@ from drone_ssl_lab.experiment import (
     GridRunner,
     parse_shard,
 )
-from drone_ssl_lab.experiment.folder import FINISHED
+from drone_ssl_lab.experiment.folder import FINISHED, SKIPPED
 from drone_ssl_lab.experiment.runner import BLOCKED, FAILED
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout, when this runs from one: the code version is its commit
@@ -155,7 +155,7 @@ def dry_run(folder: ExperimentFolder, grid: Grid, specs: list) -> int:
     states = [folder.state(s) for s in specs]
     for spec, state in zip(specs, states, strict=True):
         print(f"{spec.id:<40} {state}")
-    todo = sum(state != FINISHED for state in states)
+    todo = sum(state not in (FINISHED, SKIPPED) for state in states)  # a skipped run is decided, not flown
     print(f"{len(specs)} runs, {todo} to fly: up to {todo * grid.settings.duration_s / 60:.1f} simulated minutes")
     return 0
 

@@ -84,7 +84,7 @@ def test_overrides_stereo_labels_and_the_learned_switch_time() -> None:
     add(stats, 4.0, decision=decision(4.0, Phase.MONO, switch=later))  # only the first learned switch counts
     assert stats.overrides == 1
     assert stats.stereo_labels == 2
-    assert stats.switch_time_s == pytest.approx(1.5)
+    assert stats.switch_time_s == pytest.approx(2.0)  # flight time, as the log and its events say (not since frame 1)
 
 
 def test_the_trace_keeps_what_the_plots_need_with_nan_for_missing_readings() -> None:
