@@ -90,11 +90,6 @@ def cluster_cpus() -> int:
     return max(1, int(ray.cluster_resources().get("CPU", 1)))
 
 
-def fly_command_here() -> list[str]:
-    """The flight's command line on the node this runs on: this interpreter, the installed app's module."""
-    return fly_command_line()
-
-
 @dataclass
 class _Task:
     ref: object  # ray.ObjectRef of (exit code, packed run folder or None)
@@ -158,7 +153,7 @@ def fly_flight(
     args: list[str], out: str, token: str, shipped: dict[str, tuple[str, bytes]], fly_command: list[str] | None
 ) -> tuple[int, bytes | None]:
     """The task: fly into `out` if this node shares the runs folder, else into a temporary folder returned packed."""
-    command = fly_command or fly_command_here()
+    command = fly_command or fly_command_line()  # on the node: its interpreter, the installed module
     target = Path(out)
     if token and _reads(target.parent / TOKEN_FILE) == token:
         target.mkdir(parents=True, exist_ok=True)
